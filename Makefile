@@ -1,0 +1,57 @@
+# sme_teach — two commands do all set-up on a fresh machine with Python 3.11+:
+#   make lab    install into .venv and open the course in JupyterLab
+#   make test   install (with test tools) and run every test
+# Both are idempotent: the install steps rerun only when pyproject.toml changes.
+
+PYTHON   ?= python3
+VENV     ?= .venv
+BIN      := $(VENV)/bin
+UV       := $(BIN)/uv
+LAB_ARGS ?=
+PYTEST_ARGS ?= -n 2
+
+.PHONY: lab test install install-dev browser data bench site workshop clean help
+
+help:
+	@echo "make lab    - install into $(VENV) and open the course in JupyterLab"
+	@echo "make test   - install with test tools, then run the whole test suite"
+	@echo "make data   - regenerate datasets/ (synthetic files bit-identically, countries from installed packages)"
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "sme_teach needs Python 3.11 or newer, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+
+$(UV): | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+
+# One stamp per install flavour; each depends on what defines the install.
+$(VENV)/.installed-runtime: pyproject.toml | $(UV)
+	$(UV) pip install --quiet --python $(BIN)/python -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (sme_teach)" >/dev/null
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-runtime
+	$(UV) pip install --quiet --python $(BIN)/python -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed-runtime
+install-dev: $(VENV)/.installed-dev
+
+lab: install
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(LAB_ARGS) START_HERE.md
+
+# Browser tests need Debian's Chromium (Playwright cannot download browsers here).
+browser:
+	@bash scripts/ensure_chromium.sh
+
+test: install-dev browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+data: install-dev
+	$(BIN)/python scripts/make_data.py
+
+bench: install-dev
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis test-output

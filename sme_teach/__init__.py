@@ -1,0 +1,39 @@
+"""sme_teach — teach how small and medium enterprises (SMEs) internationalize.
+
+The package holds the course's one implementation of every model and measure:
+
+- :mod:`sme_teach.frameworks` — the seed papers' models as data and networkx graphs;
+- :mod:`sme_teach.measures` — pure, vectorized, cited measures and scoring rules;
+- :mod:`sme_teach.datasets` — loaders for the shipped real and synthetic data;
+- :mod:`sme_teach.plots`, :mod:`sme_teach.widgets` — drawings and ipywidgets views;
+- :mod:`sme_teach.grading` — nbgrader helpers and the ``sme-teach`` command.
+
+Submodules load on first use, so ``import sme_teach`` stays cheap and pulls in no
+plotting or widget library.
+
+>>> import sme_teach
+>>> sme_teach.SmeTeachError.__mro__[1] is ValueError
+True
+"""
+
+from importlib import import_module as _import_module
+
+from ._errors import SmeTeachError
+
+__version__ = "0.1.0"
+
+_SUBMODULES = ("frameworks", "measures", "datasets", "plots", "widgets", "grading", "cli")
+
+__all__ = ["SmeTeachError", "__version__", *_SUBMODULES]
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        module = _import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'sme_teach' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_SUBMODULES))
