@@ -8,6 +8,8 @@ VENV     ?= .venv
 BIN      := $(VENV)/bin
 UV       := $(BIN)/uv
 LAB_ARGS ?=
+# JupyterLab refuses to run as root without this flag (containers, CI).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 PYTEST_ARGS ?= -n 2
 
 .PHONY: lab test install install-dev browser data bench site workshop clean help
@@ -38,7 +40,7 @@ install: $(VENV)/.installed-runtime
 install-dev: $(VENV)/.installed-dev
 
 lab: install
-	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(LAB_ARGS) START_HERE.md
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(ROOT_FLAG) $(LAB_ARGS) START_HERE.md
 
 # Browser tests need Debian's Chromium (Playwright cannot download browsers here).
 browser:
