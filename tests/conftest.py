@@ -63,3 +63,6 @@ def chromium_browser():
             yield browser
         finally:
             browser.close()
+
+# fixture courses and notebooks are data, not test modules
+collect_ignore_glob = ["fixtures/*"]

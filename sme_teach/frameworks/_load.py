@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def load(name: str):
     >>> load("alliance")
     Traceback (most recent call last):
     ...
-    sme_teach._errors.SmeTeachError: unknown framework 'alliance'; expected one of: ...
+    sme_teach._errors.SmeTeachError: unknown framework 'alliance' (did you mean 'alliance_fsa'?); expected one of: ...
     """
     check_choice(name, available(), "framework")
     return load_file(DATA_DIR / f"{name}.yaml")
@@ -72,7 +73,9 @@ def load_file(path) -> "networkx.DiGraph":  # noqa: F821
     if not path.is_file():
         raise SmeTeachError(f"framework file {str(path)!r} does not exist; expected a YAML file")
     spec = _parse(str(path), path.stat().st_mtime_ns)
-    return _build(spec, path)
+    # The parsed spec is cached; copy it so that editing a graph (e.g. a layer's
+    # ``moderates`` mapping) never leaks into later loads.
+    return _build(copy.deepcopy(spec), path)
 
 
 @functools.lru_cache(maxsize=32)

@@ -1,0 +1,74 @@
+"""Tests for sme_teach.plots (headless: conftest sets MPLBACKEND=Agg)."""
+
+from __future__ import annotations
+
+import matplotlib
+import pytest
+from matplotlib.figure import Figure
+
+from sme_teach import SmeTeachError, frameworks
+from sme_teach.plots import draw_framework, framework_alt_text
+
+matplotlib.use("Agg")  # tests only; the package never selects a backend
+
+MODELS = frameworks.available()
+
+
+def _node_texts(fig):
+    return [t for t in fig.axes[0].texts if (t.get_gid() or "").startswith("node:")]
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_draw_every_model(name, tmp_path):
+    G = frameworks.load(name)
+    fig = draw_framework(G)
+    assert isinstance(fig, Figure)
+    texts = _node_texts(fig)
+    assert len(texts) == G.number_of_nodes()
+    assert {t.get_gid()[5:] for t in texts} == set(G)
+    for layer in G.graph["layers"]:
+        assert layer["label"] in fig.alt_text
+    fig.savefig(tmp_path / f"{name}.png", dpi=40)
+
+
+def test_alt_text_mentions_layers_counts_and_links():
+    G = frameworks.load("alliance_fsa")
+    text = framework_alt_text(G)
+    for layer in G.graph["layers"]:
+        assert layer["label"] in text
+    assert "(20 nodes" in text and "moderators condition every link from Strategic alliance" in text
+    assert "Joint Marketing → Marketing" in text
+    assert "(inferred)" in text
+
+
+def test_hide_moderators_and_highlight():
+    G = frameworks.load("alliance_fsa")
+    fig = draw_framework(G, show_moderators=False, highlight="grapevine")
+    assert len(_node_texts(fig)) == G.number_of_nodes() - 12
+    assert "Moderators (cycle 1)" not in fig.alt_text
+
+
+def test_draw_on_given_axes():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 5))
+    try:
+        assert draw_framework(frameworks.load("uppsala"), ax=ax) is fig
+    finally:
+        plt.close(fig)
+
+
+def test_errors():
+    with pytest.raises(SmeTeachError, match="unknown node 'grapvine'"):
+        draw_framework(frameworks.load("alliance_fsa"), highlight=["grapvine"])
+    with pytest.raises(SmeTeachError, match="expected a framework graph"):
+        draw_framework(object())
+
+
+def test_frameworks_do_not_import_matplotlib():
+    import subprocess
+    import sys
+
+    code = "import sys; from sme_teach import frameworks; frameworks.load('csf'); print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
