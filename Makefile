@@ -27,9 +27,11 @@ $(UV): | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
 
 # One stamp per install flavour; each depends on what defines the install.
-$(VENV)/.installed-runtime: pyproject.toml | $(UV)
+$(VENV)/.installed-runtime: pyproject.toml course/jupyterlab-overrides.json | $(UV)
 	$(UV) pip install --quiet --python $(BIN)/python -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (sme_teach)" >/dev/null
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp course/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-runtime
