@@ -1,4 +1,15 @@
-"""The ``sme-teach`` command for lecturers and facilitators."""
+"""The ``sme-teach`` command for lecturers and facilitators.
+
+::
+
+    sme-teach release ps1                 # student version in release/ps1 (+ exchange if configured)
+    sme-teach grade ps1 --jobs 4          # autograde submitted/*/ps1 in parallel
+    sme-teach feedback ps1                # feedback/<student>/ps1/*.html, hidden tests removed
+    sme-teach report ps1 --out reports/   # item analysis, figures, LMS grade CSV
+
+The course directory is ``--course DIR``, else the current directory if it holds
+``nbgrader_config.py``, else ``./assignments``.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +23,29 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the sme_teach course: release, grade and report assignments; serve workshop apps.",
     )
     parser.add_argument("--version", action="version", version=_version())
-    parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name, help_):
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.add_argument("assignment", metavar="ID", help="assignment id (a folder under source/)")
+        p.add_argument("--course", metavar="DIR", default=None,
+                       help="course directory (default: . if it holds nbgrader_config.py, else ./assignments)")
+        return p
+
+    add("release", "generate the student version of an assignment and release it if an exchange is configured")
+    p = add("grade", "autograde every submission of an assignment in parallel (same scores as nbgrader autograde)")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="worker processes (default: CPUs)")
+    p.add_argument("--timeout", type=int, default=None, metavar="S",
+                   help="seconds per cell before it is interrupted (default: nbgrader's Execute.timeout, 30)")
+    p.add_argument("--force", action="store_true", help="re-grade submissions already graded and unchanged")
+    p.add_argument("--student", action="append", default=None, metavar="ID", help="only this student (repeatable)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p = add("feedback", "write HTML feedback per student (hidden tests and their source never shown)")
+    p.add_argument("--student", default=None, metavar="ID", help="only this student")
+    p = add("report", "item analysis for the lecturer: tables, figures, an HTML page and an LMS grade CSV")
+    p.add_argument("--out", default=None, metavar="DIR", help="output folder (default: <course>/reports/<ID>)")
+    p.add_argument("--lms", choices=("generic", "moodle", "canvas"), default="generic",
+                   help="column names of the grade CSV")
     return parser
 
 
@@ -28,7 +61,37 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    return 0
+    from ._errors import SmeTeachError
+
+    try:
+        return _run(args)
+    except SmeTeachError as exc:
+        print(f"sme-teach {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args) -> int:
+    from . import grading
+
+    if args.command == "release":
+        out = grading.release(args.assignment, args.course)
+        where = " and released it to the exchange" if out["released_to_exchange"] else ""
+        print(f"generated the student version in {out['release_dir']}{where}")
+        return 0
+    if args.command == "grade":
+        run = grading.grade(args.assignment, args.course, jobs=args.jobs, timeout=args.timeout, force=args.force,
+                            students=args.student, progress=not args.no_progress)
+        print(run.summary())
+        return 1 if run.failed else 0
+    if args.command == "feedback":
+        written = grading.feedback(args.assignment, args.course, student=args.student)
+        print(f"wrote {len(written)} feedback file(s)" + "".join(f"\n  {p}" for p in written))
+        return 0
+    if args.command == "report":
+        out = grading.report(args.assignment, args.course, out=args.out, lms=args.lms)
+        print("\n".join(f"{k}: {v}" for k, v in out.items()))
+        return 0
+    raise AssertionError(args.command)  # pragma: no cover
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,101 @@
+"""Grading speed: ``sme-teach grade --jobs 2`` vs sequential ``nbgrader autograde`` and bare nbclient.
+
+Both graders run as a lecturer runs them (fresh command, start-up included) on identical copies of a
+course with ``n`` submissions of the test fixture's solved ``ps1`` (numpy + pandas + sme_teach imports).
+Bare nbclient executes the same notebook ``n`` times in this process (no nbgrader at all).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def _course(base: Path, n: int) -> Path:
+    sys.path.insert(0, str(REPO / "tests" / "fixtures"))
+    import make_course as mc
+    from sme_teach.grading import release
+
+    course = mc.build_course(base / "course")
+    release(mc.ASSIGNMENT, course)
+    first = mc.write_submission(course, "s000", mc.SOLVED)
+    for i in range(1, n):
+        shutil.copytree(first, course / "submitted" / f"s{i:03d}" / mc.ASSIGNMENT)
+    return course
+
+
+def _copy(course: Path, name: str) -> Path:
+    dest = course.parent / name
+    shutil.copytree(course, dest)
+    return dest
+
+
+def _timed(cmd, cwd) -> float:
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    t0 = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def _scores(course: Path) -> dict:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course}/gradebook.db") as gb:
+        return {s.student_id: s.score for s in gb.assignment_submissions("ps1")}
+
+
+def _bare_nbclient(course: Path, n: int) -> float:
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb_path = course / "submitted" / "s000" / "ps1" / "ps1.ipynb"
+    t0 = time.perf_counter()
+    for _ in range(n):
+        nb = nbformat.read(nb_path, as_version=4)
+        NotebookClient(nb, timeout=30, kernel_name="python3",
+                       resources={"metadata": {"path": str(nb_path.parent)}}).execute()
+    return (time.perf_counter() - t0) / n
+
+
+def measure(n: int = 60, jobs: int = 2) -> dict:
+    with tempfile.TemporaryDirectory(prefix="sme-grading-bench-") as tmp:
+        course = _course(Path(tmp), n)
+        a, b = _copy(course, "nbgrader"), _copy(course, "ours")
+        nbgrader_s = _timed([str(BIN / "nbgrader"), "autograde", "ps1"], cwd=a)
+        ours_s = _timed([str(BIN / "sme-teach"), "grade", "ps1", "--jobs", str(jobs), "--no-progress"], cwd=b)
+        same = _scores(a) == _scores(b) and len(_scores(b)) == n
+        bare_s = _bare_nbclient(course, min(n, 10))
+    return {"n": n, "jobs": jobs, "nbgrader_s": nbgrader_s, "ours_s": ours_s, "bare_nbclient_per_nb_s": bare_s,
+            "same_scores": same}
+
+
+def bench_grading(n: int = 60) -> list[dict]:
+    """Two rows of the benchmark table: batch wall time and per-submission cost."""
+    m = measure(n)
+    speedup = m["nbgrader_s"] / m["ours_s"]
+    per_sub = m["ours_s"] / n
+    ratio = per_sub / m["bare_nbclient_per_nb_s"]
+    return [
+        {"metric": f"grade {n} submissions, --jobs {m['jobs']} (wall, CLI start included)",
+         "value": round(m["ours_s"], 1), "unit": "s", "goal": "≥ 3× faster than sequential nbgrader autograde",
+         "compared_with": f"nbgrader autograde: {m['nbgrader_s']:.1f} s; same scores: {m['same_scores']}",
+         "ratio": round(speedup, 2), "passed": bool(speedup >= 3 and m["same_scores"])},
+        {"metric": "per-submission cost (batch wall / N)",
+         "value": round(per_sub, 3), "unit": "s", "goal": "≤ 1.5× bare nbclient execution of the notebook",
+         "compared_with": f"bare nbclient: {m['bare_nbclient_per_nb_s']:.3f} s per notebook",
+         "ratio": round(ratio, 2), "passed": bool(ratio <= 1.5)},
+    ]
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(measure(int(sys.argv[1]) if len(sys.argv) > 1 else 10), indent=2))

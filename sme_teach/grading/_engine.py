@@ -1,0 +1,589 @@
+"""Parallel autograding with nbgrader's own preprocessors and gradebook.
+
+The pipeline mirrors :class:`nbgrader.converters.Autograde` step for step:
+
+1. *parent, serial* — ``init_assignment``: create/update the student and the submission (with the
+   ``timestamp.txt`` time, so late handling is nbgrader's), give missing notebooks zero;
+2. *worker, parallel* — copy the submission's extra files, then the source's (as nbgrader does),
+   into a private staging folder; sanitize with ``ClearOutput, DeduplicateIds, OverwriteKernelspec,
+   OverwriteCells, CheckCellMetadata`` (locked and test cells come back from the gradebook's source
+   copy, hidden tests included); execute with nbgrader's ``Execute`` preprocessor on a *pre-started,
+   pre-warmed* kernel; then ``IgnorePattern, ClearMetadataPreprocessor, LimitOutput``;
+3. *parent, serial* — ``SaveAutoGrades, AssignLatePenalties, CheckCellMetadata`` (the only gradebook
+   writes, so SQLite never sees two writers), write the notebook, atomically rename the staging folder
+   to ``autograded/<student>/<assignment>/`` and only then append a line to ``grading_log.jsonl``.
+
+Kernels: each worker keeps one spare kernel that is started, has ``numpy``, ``pandas`` and
+``sme_teach`` imported and waits while the current notebook runs. Every notebook gets a fresh kernel
+(no state leaks between students); before the first cell the worker sets ``SME_TEACH_STUDENT_ID`` to
+the submission's student, removes ``JUPYTERHUB_USER`` and changes to the staging folder.
+
+Re-running grades only submissions whose files changed since they were last logged (a SHA-256 over
+the submitted folder) or whose autograded folder is missing; a parent killed at any point leaves at
+most staging folders (removed next time) and gradebook rows that the re-grade overwrites in place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import warnings
+import threading
+import time
+import traceback
+import uuid
+from pathlib import Path
+
+from .._errors import SmeTeachError
+from ._course import course_directory, find_course, load_config
+
+__all__ = ["DEFAULT_WARM_IMPORTS", "GradeRun", "Outcome", "grade"]
+
+#: modules every spare kernel imports before it gets a notebook
+DEFAULT_WARM_IMPORTS = ("numpy", "pandas", "sme_teach", "sme_teach.grading")
+LOG_NAME = "grading_log.jsonl"
+CSV_NAME = "grading_log.csv"
+STAGING_TAG = ".grading-"
+
+
+@dataclasses.dataclass
+class Outcome:
+    """What happened to one submission."""
+
+    student: str
+    assignment: str
+    status: str  # "graded" or "failed"
+    reason: str = ""
+    score: float | None = None
+    max_score: float | None = None
+    seconds: float = 0.0
+    fingerprint: str = ""
+    notes: list = dataclasses.field(default_factory=list)
+    finished: str = ""
+
+
+@dataclasses.dataclass
+class GradeRun:
+    """The result of :func:`grade`: one :class:`Outcome` per submission graded in this run."""
+
+    assignment: str
+    outcomes: list
+    skipped: list
+    seconds: float
+    log_path: Path
+
+    @property
+    def failed(self) -> list:
+        return [o for o in self.outcomes if o.status != "graded"]
+
+    def summary(self) -> str:
+        ok = len(self.outcomes) - len(self.failed)
+        lines = [f"{self.assignment}: graded {ok}, failed {len(self.failed)}, already graded {len(self.skipped)} "
+                 f"in {self.seconds:.1f} s (log: {self.log_path})"]
+        for o in self.outcomes:
+            if o.status != "graded":
+                lines.append(f"  FAILED {o.student}: {o.reason}")
+            elif o.notes:
+                lines.append(f"  note {o.student}: {'; '.join(o.notes)}")
+        return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ helpers
+
+def _fingerprint(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _read_log(path: Path) -> dict:
+    latest = {}
+    if path.is_file():
+        for line in path.read_text().splitlines():
+            try:
+                rec = json.loads(line)
+            except ValueError:  # a line cut short by a crash
+                continue
+            latest[(rec["assignment"], rec["student"])] = rec
+    return latest
+
+
+def _append_log(path: Path, outcome: Outcome) -> None:
+    line = json.dumps(dataclasses.asdict(outcome)) + "\n"
+    with open(path, "a") as fh:
+        fh.write(line)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _write_csv(log_path: Path) -> Path:
+    import csv
+
+    out = log_path.with_name(CSV_NAME)
+    cols = ["assignment", "student", "status", "reason", "score", "max_score", "seconds", "finished", "notes"]
+    with open(out, "w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore")
+        writer.writeheader()
+        for rec in sorted(_read_log(log_path).values(), key=lambda r: (r["assignment"], r["student"])):
+            writer.writerow({**rec, "notes": "; ".join(rec.get("notes") or [])})
+    return out
+
+
+def _rmtree(path) -> None:
+    from nbgrader.utils import rmtree
+
+    if os.path.lexists(path):
+        rmtree(str(path))
+
+
+def _kernel_env() -> dict:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("JUPYTERHUB_USER", "SME_TEACH_STUDENT_ID", "JPY_SESSION_NAME")}
+    env["NBGRADER_EXECUTION"] = "autograde"  # what nbgrader's Autograde sets around execution
+    env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    return env
+
+
+# ------------------------------------------------------------------ worker side
+
+_W: dict = {}  # per-process worker state
+
+
+def _worker_init(config, warm_imports, parent_pid) -> None:
+    import nbformat  # noqa: F401  (imported once per worker)
+    from nbconvert.exporters import NotebookExporter
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateIds, Execute, IgnorePattern,
+                                        LimitOutput, OverwriteCells, OverwriteKernelspec)
+    from traitlets.config import Config
+
+    _W.clear()
+    cfg = Config(config)
+    cfg.Exporter.default_preprocessors = []
+    exporter = NotebookExporter(config=cfg)
+    for pp in (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata):
+        exporter.register_preprocessor(pp(config=cfg), enabled=True)
+    _W.update(
+        config=cfg, sanitizer=exporter, execute=Execute(config=cfg),
+        post=[IgnorePattern(config=cfg), ClearMetadataPreprocessor(config=cfg), LimitOutput(config=cfg)],
+        warm_imports=tuple(warm_imports), loop=asyncio.new_event_loop(), spare=None, kernels=set(),
+        workdir=Path(os.environ.get("TMPDIR", "/tmp")), env=_kernel_env(),
+    )
+    asyncio.set_event_loop(_W["loop"])
+    _W["spare"] = _W["loop"].create_task(_start_kernel("python3", warm=True))
+    _W["loop"].run_until_complete(asyncio.sleep(0.05))  # launch the first kernel now
+    from multiprocessing.util import Finalize
+
+    Finalize(None, _worker_exit, exitpriority=10)
+    # If the grading parent dies (even SIGKILL), stop our kernels and exit instead of lingering.
+    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
+
+
+def _worker_exit() -> None:
+    loop = _W.get("loop")
+    if loop is None:
+        return
+    spare = _W.get("spare")
+    if spare is not None and not spare.done():
+        spare.cancel()
+    for km in list(_W.get("kernels", ())):
+        try:
+            loop.run_until_complete(km.shutdown_kernel(now=True))
+        except Exception:
+            pass
+    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    if pending:
+        loop.run_until_complete(asyncio.wait(pending, timeout=5))
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent_pid:
+            for km in list(_W.get("kernels", ())):
+                try:
+                    km.provisioner.process.kill()
+                except Exception:
+                    pass
+            os._exit(1)
+
+
+async def _start_kernel(kernel_name: str, warm: bool):
+    from jupyter_client.manager import AsyncKernelManager
+
+    ex = _W["execute"]
+    km = AsyncKernelManager(kernel_name=kernel_name, config=_W["config"])
+    args = list(ex.extra_arguments)
+    if not any(a.startswith("--HistoryManager.hist_file") for a in args) and ex.ipython_hist_file:
+        args.append(f"--HistoryManager.hist_file={ex.ipython_hist_file}")
+    await km.start_kernel(extra_arguments=args, cwd=str(_W["workdir"]), env=dict(_W["env"]),
+                          stderr=subprocess.DEVNULL)
+    _W["kernels"].add(km)
+    kc = km.client()
+    kc.start_channels()
+    try:
+        await kc.wait_for_ready(timeout=ex.startup_timeout)
+        if warm and _W["warm_imports"]:
+            code = ("def _sme_warm():\n    import importlib\n    for m in %r:\n        try:\n"
+                    "            importlib.import_module(m)\n        except Exception:\n            pass\n"
+                    "_sme_warm()\ndel _sme_warm\n") % (_W["warm_imports"],)
+            await _silent(kc, code, timeout=120)
+    except Exception:
+        await _stop_kernel(km, kc)
+        raise
+    return km, kc
+
+
+async def _silent(kc, code: str, timeout: float) -> dict:
+    msg_id = kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+    deadline = time.monotonic() + timeout
+    while True:
+        reply = await kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return reply
+
+
+async def _stop_kernel(km, kc) -> None:
+    try:
+        kc.stop_channels()
+    finally:
+        try:
+            await km.shutdown_kernel(now=True)
+        except Exception:
+            pass
+        _W["kernels"].discard(km)
+
+
+def _take_spare():
+    spare = _W["spare"]
+    _W["spare"] = _W["loop"].create_task(_start_kernel("python3", warm=True))  # start the next one now
+    return spare
+
+
+async def _execute(nb, resources, student: str, staging: Path, notes: list):
+    """nbgrader's ``Execute.preprocess``, run on a pre-warmed kernel when the notebook wants python3."""
+    from nbclient.client import NotebookClient
+
+    ex = _W["execute"]
+    kernel_name = nb.metadata.get("kernelspec", {}).get("name") or "python3"
+    NotebookClient.__init__(ex, nb, None)
+    ex.reset_execution_trackers()
+    ex._check_assign_resources(resources)
+    km = kc = None
+    try:
+        if kernel_name == "python3":
+            km, kc = await _take_spare()
+        else:
+            km, kc = await _start_kernel(kernel_name, warm=False)
+        setup = (f"import os as _o\n_o.environ['SME_TEACH_STUDENT_ID'] = {student!r}\n"
+                 f"_o.environ.pop('JUPYTERHUB_USER', None)\n_o.chdir({str(staging)!r})\ndel _o\n")
+        reply = await _silent(kc, setup, timeout=30)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"could not prepare the kernel: {reply['content'].get('evalue')}")
+        ex.km, ex.kc, ex.owns_km = km, kc, False
+        kc.allow_stdin = False
+        info = await ex.async_wait_for_reply(kc.kernel_info())
+        nb.metadata["language_info"] = info["content"]["language_info"]
+        for index, cell in enumerate(nb.cells):
+            await ex.async_execute_cell(cell, index, store_history=True)
+        ex.set_widgets_metadata()
+    finally:
+        if km is not None:
+            _W["loop"].create_task(_stop_kernel(km, kc))  # shut down in the background
+        ex.km = ex.kc = None
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error" and out.get("ename") == "CellTimeoutError":
+                gid = cell.metadata.get("nbgrader", {}).get("grade_id") or cell.get("id")
+                notes.append(f"cell {gid} timed out after {ex.timeout} s and was interrupted")
+    return nb, ex.resources
+
+
+def _grade_in_worker(task: dict) -> dict:
+    loop = _W["loop"]
+    if _W["spare"] is None:
+        _W["spare"] = loop.create_task(_start_kernel("python3", warm=True))
+    t0 = time.perf_counter()
+    try:
+        out = loop.run_until_complete(_grade_submission(task))
+        out.update(status="ok")
+    except Exception as exc:  # recorded by the parent; never stops the batch
+        out = {"status": "failed", "reason": _reason(exc), "traceback": traceback.format_exc(), "notebooks": {}}
+        _rmtree(task["staging"])
+    out["seconds"] = time.perf_counter() - t0
+    return out
+
+
+def _reason(exc: BaseException) -> str:
+    name = type(exc).__name__
+    if name == "DeadKernelError":
+        return "the kernel died while running the notebook (crash or out of memory)"
+    if name in ("NotJSONError", "JSONDecodeError"):
+        return f"invalid notebook file (not valid JSON): {str(exc)[:200]}"
+    if name == "ValidationError":
+        return f"invalid notebook (does not match the notebook format): {str(exc).splitlines()[0][:200]}"
+    if name in ("TimeoutError", "CellTimeoutError", "Empty"):
+        return f"timed out: {name} {str(exc)[:200]}"
+    return f"{name}: {str(exc)[:300]}"
+
+
+async def _grade_submission(task: dict) -> dict:
+    import nbformat
+    from nbgrader.utils import find_all_files
+
+    staging = Path(task["staging"])
+    submitted, source = Path(task["submitted"]), Path(task["source"])
+    staging.mkdir(parents=True)
+    # BaseConverter.init_assignment: the submission's other files, then Autograde's source files
+    for folder, exclude in ((submitted, set()), (source, set(task["exclude"]))):
+        ignore = task["ignore"] + ["*.ipynb"]
+        for filename in find_all_files(str(folder), ignore):
+            if filename in exclude:
+                continue
+            dest = staging / os.path.relpath(filename, folder)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if dest.exists():
+                dest.unlink()
+            shutil.copy(filename, dest)
+    results, notes = {}, []
+    for nb_id, nb_path in task["notebooks"]:
+        resources = {
+            "unique_key": nb_id, "output_files_dir": f"{nb_id}_files",
+            "nbgrader": {"student": task["student"], "assignment": task["assignment"], "notebook": nb_id,
+                         "db_url": task["db_url"]},
+        }
+        # sanitize exactly as nbgrader's first NotebookExporter pass, then re-read the written text
+        sanitized, resources = _W["sanitizer"].from_filename(nb_path, resources=resources)
+        nb = nbformat.reads(sanitized, as_version=4)
+        resources["metadata"] = {"name": nb_id, "path": str(staging)}
+        nb, resources = await _execute(nb, resources, task["student"], staging, notes)
+        for pp in _W["post"]:
+            nb, resources = pp(nb, resources)
+        results[nb_id] = nbformat.writes(nb)
+    return {"notebooks": results, "notes": notes}
+
+
+# ------------------------------------------------------------------ parent side
+
+def _discover(coursedir, assignment: str) -> list[dict]:
+    import glob
+
+    pattern = coursedir.format_path(coursedir.submitted_directory, "*", assignment)
+    regexp = coursedir.format_path(coursedir.submitted_directory, "(?P<student_id>[^/]+)", assignment, escape=True)
+    import re
+
+    found = []
+    exclude = set(filter(None, coursedir.student_id_exclude.split(",")))
+    for folder in sorted(glob.glob(pattern)):
+        m = re.match(regexp, folder)
+        if not m or not os.path.isdir(folder) or m.group("student_id") in exclude:
+            continue
+        notebooks = sorted(glob.glob(os.path.join(folder, coursedir.notebook_id + ".ipynb")))
+        found.append({"student": m.group("student_id"), "submitted": folder, "notebooks": notebooks})
+    return found
+
+
+def _init_submission(gb, coursedir, assignment: str, sub: dict) -> list:
+    """Autograde.init_assignment's gradebook part; returns the notebooks nbgrader would grade."""
+    from nbgrader.api import MissingEntry
+
+    gb.update_or_create_student(sub["student"])
+    timestamp = coursedir.get_existing_timestamp(sub["submitted"])
+    if timestamp:
+        gb.update_or_create_submission(assignment, sub["student"], timestamp=timestamp)
+    else:
+        gb.update_or_create_submission(assignment, sub["student"])
+    notebooks = []
+    for path in sub["notebooks"]:
+        nb_id = os.path.splitext(os.path.basename(path))[0]
+        try:
+            gb.find_notebook(nb_id, assignment)
+        except MissingEntry:
+            continue
+        notebooks.append((nb_id, path))
+    for notebook in gb.find_assignment(assignment).notebooks:
+        if not os.path.exists(os.path.join(sub["submitted"], f"{notebook.name}.ipynb")):
+            for g in gb.find_submission_notebook(notebook.name, assignment, sub["student"]).grades:
+                g.auto_score = 0
+                g.needs_manual_grade = False
+            gb.db.commit()
+    return notebooks
+
+
+def _finish(result: dict, task: dict, coursedir, config, savers, permissions: int) -> None:
+    """SaveAutoGrades + AssignLatePenalties + CheckCellMetadata, write, chmod, atomic rename."""
+    import nbformat
+
+    staging, final = Path(task["staging"]), Path(task["final"])
+    for nb_id, text in result["notebooks"].items():
+        nb = nbformat.reads(text, as_version=4)
+        resources = {"unique_key": nb_id, "nbgrader": {"student": task["student"], "assignment": task["assignment"],
+                                                       "notebook": nb_id, "db_url": task["db_url"]}}
+        for pp in savers:
+            nb, resources = pp(nb, resources)
+        output = nbformat.writes(nb, version=4)
+        if not output.endswith("\n"):
+            output += "\n"
+        (staging / f"{nb_id}.ipynb").write_text(output, encoding="utf-8")
+    for dirname, _, filenames in os.walk(staging):
+        for name in filenames:
+            os.chmod(os.path.join(dirname, name), permissions)
+    if final.exists():
+        old = final.with_name(final.name + STAGING_TAG + "old-" + uuid.uuid4().hex[:8])
+        os.replace(final, old)
+        os.replace(staging, final)
+        _rmtree(old)
+    else:
+        os.replace(staging, final)
+
+
+def grade(assignment: str, course=None, *, jobs: int | None = None, timeout: int | None = None,
+          force: bool = False, students=None, progress: bool = True,
+          warm_imports=DEFAULT_WARM_IMPORTS) -> GradeRun:
+    """Autograde every submission ``submitted/<student>/<assignment>/`` of ``course`` in parallel.
+
+    Scores, the gradebook and ``autograded/`` are those ``nbgrader autograde`` produces; failures
+    (invalid notebook, dead kernel, …) are logged with their reason in ``grading_log.jsonl`` and
+    ``grading_log.csv`` beside the gradebook and never stop the batch.
+
+    Parameters
+    ----------
+    jobs : number of worker processes (default: the CPUs available to this process).
+    timeout : seconds per cell (nbgrader's ``Execute.timeout``; default from the config, else 30).
+    force : re-grade submissions already graded and unchanged.
+    students : only these student ids.
+    """
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, SaveAutoGrades
+    from tqdm.auto import tqdm
+
+    started = time.perf_counter()
+    course = find_course(course)
+    config = load_config(course)
+    if timeout is not None:
+        config.Execute.timeout = int(timeout)
+    coursedir = course_directory(course, config, assignment_id=assignment)
+    if not coursedir.db_url.startswith("sqlite:///"):
+        db_dir = course
+    else:
+        db_dir = Path(coursedir.db_url[len("sqlite:///"):]).parent
+    log_path = db_dir / LOG_NAME
+
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        try:
+            gb.find_assignment(assignment)
+        except MissingEntry:
+            raise SmeTeachError(f"assignment {assignment!r} is not in the gradebook {coursedir.db_url}; "
+                                f"run `sme-teach release {assignment}` first") from None
+
+    # leftovers of an interrupted run
+    for leftover in Path(coursedir.format_path(coursedir.autograded_directory, ".", ".")).glob(f"*/*{STAGING_TAG}*"):
+        _rmtree(leftover)
+
+    subs = _discover(coursedir, assignment)
+    if students:
+        wanted = set(students)
+        subs = [s for s in subs if s["student"] in wanted]
+    done = _read_log(log_path)
+    pending, skipped = [], []
+    for sub in subs:
+        sub["fingerprint"] = _fingerprint(Path(sub["submitted"]))
+        sub["final"] = coursedir.format_path(coursedir.autograded_directory, sub["student"], assignment)
+        rec = done.get((assignment, sub["student"]))
+        unchanged = rec is not None and rec.get("fingerprint") == sub["fingerprint"]
+        if not force and unchanged and (rec["status"] != "graded" or os.path.isdir(sub["final"])):
+            skipped.append(sub["student"])
+        else:
+            pending.append(sub)
+
+    source = coursedir.format_path(coursedir.source_directory, ".", assignment)
+    exclude = [os.path.join(source, x) for x in config.get("Autograde", {}).get("exclude_overwriting", {}).get(assignment, [])]
+    tasks = []
+    with warnings.catch_warnings(), Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        warnings.simplefilter("ignore")
+        for sub in pending:
+            notebooks = _init_submission(gb, coursedir, assignment, sub)
+            Path(sub["final"]).parent.mkdir(parents=True, exist_ok=True)
+            tasks.append({
+                "student": sub["student"], "assignment": assignment, "submitted": sub["submitted"],
+                "source": source, "notebooks": notebooks, "exclude": exclude, "ignore": list(coursedir.ignore),
+                "db_url": coursedir.db_url, "final": sub["final"], "fingerprint": sub["fingerprint"],
+                "staging": sub["final"] + STAGING_TAG + uuid.uuid4().hex[:8],
+            })
+
+    savers = [SaveAutoGrades(config=config), AssignLatePenalties(config=config), CheckCellMetadata(config=config)]
+    perm = config.get("Autograde", {}).get("permissions", 664 if coursedir.groupshared else 444)
+    permissions = int(str(perm), 8)
+    outcomes = []
+    jobs = max(1, min(jobs or len(os.sched_getaffinity(0)), len(tasks) or 1))
+    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    bar = tqdm(total=len(tasks), desc=f"grading {assignment}", unit="submission", disable=not progress,
+               file=sys.stderr)
+    remaining = list(tasks)
+    while remaining:
+        batch, remaining = remaining, []
+        try:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
+                                     initargs=(dict(config), tuple(warm_imports), os.getpid())) as pool:
+                futures = {pool.submit(_grade_in_worker, t): t for t in batch}
+                for fut in as_completed(futures):
+                    task = futures[fut]
+                    try:
+                        result = fut.result()
+                    except BrokenProcessPool:
+                        raise
+                    except Exception as exc:
+                        result = {"status": "failed", "reason": _reason(exc), "seconds": 0.0}
+                    outcomes.append(_record(result, task, coursedir, config, savers, permissions, log_path))
+                    futures[fut] = None
+                    bar.update(1)
+        except BrokenProcessPool:
+            # a worker process died (not a kernel: those are handled inside): retry what is left once
+            left = [t for f, t in futures.items() if t is not None and not f.done()]
+            crashed = [t for f, t in futures.items() if t is not None and f.done()]
+            for t in crashed:
+                outcomes.append(_record({"status": "failed", "reason": "the grading worker process died",
+                                         "seconds": 0.0}, t, coursedir, config, savers, permissions, log_path))
+                bar.update(1)
+            remaining = left
+    bar.close()
+    if outcomes or not log_path.with_name(CSV_NAME).exists():
+        if log_path.exists():
+            _write_csv(log_path)
+    return GradeRun(assignment, outcomes, skipped, time.perf_counter() - started, log_path)
+
+
+def _record(result, task, coursedir, config, savers, permissions, log_path) -> Outcome:
+    from nbgrader.api import Gradebook
+
+    outcome = Outcome(student=task["student"], assignment=task["assignment"], status="graded",
+                      seconds=round(result.get("seconds", 0.0), 3), fingerprint=task["fingerprint"],
+                      notes=result.get("notes", []))
+    if result["status"] == "ok":
+        try:
+            _finish(result, task, coursedir, config, savers, permissions)
+        except Exception as exc:
+            result = {"status": "failed", "reason": _reason(exc)}
+    if result["status"] != "ok":
+        outcome.status, outcome.reason = "failed", result["reason"]
+        _rmtree(task["staging"])
+        _rmtree(task["final"])  # as nbgrader's _handle_failure
+    with warnings.catch_warnings(), Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        warnings.simplefilter("ignore")  # SQLAlchemy autoflush chatter from nbgrader's models
+        sub = gb.find_submission(task["assignment"], task["student"])
+        outcome.score, outcome.max_score = float(sub.score), float(sub.max_score)
+    outcome.finished = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    _append_log(log_path, outcome)  # only now is the submission "done"
+    return outcome

@@ -1,0 +1,233 @@
+"""The grading engine on nbgrader's real pipeline, with the fixture course of tests/fixtures/.
+
+One module-scoped course is released once and graded twice from the same submissions: by
+``sme-teach grade --jobs 2`` and, on a copy, by ``nbgrader autograde`` (in a subprocess, run at the
+same time). Every test then reads those results.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "tests" / "fixtures"))
+import make_course as mc  # noqa: E402
+
+BIN = Path(sys.executable).parent
+TIMEOUT = 3
+CRASH = {"q1_share": "import os\nos._exit(1)"}
+# submission score before nbgrader's late penalty (recorded separately on the notebook)
+EXPECTED = {"sol": 8.0, "blank": 0.0, "part": mc.PARTIAL_SCORE, "loop": mc.PARTIAL_SCORE, "late": 8.0}
+DUE = datetime.datetime(2026, 1, 11, 0, 0, 0)
+
+
+def _env():
+    return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
+def _grades(course: Path) -> dict:
+    """Everything nbgrader records per submission, keyed by student."""
+    import warnings
+
+    from nbgrader.api import Gradebook
+
+    out = {}
+    with warnings.catch_warnings(), Gradebook(f"sqlite:///{course}/gradebook.db") as gb:
+        warnings.simplefilter("ignore")
+        for sub in gb.assignment_submissions("ps1"):
+            nb = sub.notebooks[0]
+            out[sub.student_id] = {
+                "timestamp": sub.timestamp, "seconds_late": sub.total_seconds_late,
+                "penalty": nb.late_submission_penalty, "score": sub.score,
+                "cells": sorted((g.name, g.auto_score, g.score, g.needs_manual_grade) for g in nb.grades),
+                "comments": sorted((c.name, c.auto_comment) for c in nb.comments),
+                "n_grades": len(nb.grades),
+            }
+    return out
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """(course graded by sme-teach, course graded by nbgrader autograde, the GradeRun, seconds)."""
+    from nbgrader.api import Gradebook
+
+    from sme_teach import cli, grading
+
+    base = tmp_path_factory.mktemp("grading")
+    course = mc.build_course(base / "course")
+    with open(course / "nbgrader_config.py", "a") as fh:
+        fh.write('c.LateSubmissionPlugin.penalty_method = "zero"\n')
+    grading.release("ps1", course)
+    with Gradebook(f"sqlite:///{course}/gradebook.db") as gb:
+        gb.update_or_create_assignment("ps1", duedate=DUE)
+    mc.write_submission(course, "sol", mc.SOLVED)
+    mc.write_submission(course, "blank", None)
+    mc.write_submission(course, "part", mc.PARTIAL)
+    mc.write_submission(course, "loop", mc.LOOPING)
+    mc.write_submission(course, "late", mc.SOLVED, timestamp="2026-01-12 09:30:00.000000 UTC")
+    mc.write_submission(course, "crash", CRASH)
+    mc.write_invalid_json(course, "broken")
+    reference = base / "reference"
+    shutil.copytree(course, reference)
+    nbgrader = subprocess.Popen(
+        [str(BIN / "nbgrader"), "autograde", "ps1", f"--Execute.timeout={TIMEOUT}"], cwd=reference, env=_env(),
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    os.environ["JUPYTERHUB_USER"] = "mallory"  # must not reach the kernels
+    try:
+        t0 = time.perf_counter()
+        code = cli.main(["grade", "ps1", "--course", str(course), "--jobs", "2", "--timeout", str(TIMEOUT),
+                         "--no-progress"])
+        seconds = time.perf_counter() - t0
+    finally:
+        del os.environ["JUPYTERHUB_USER"]
+    _, err = nbgrader.communicate(timeout=300)
+    assert code == 1, "failed submissions must make the command exit 1"
+    assert "There was an error processing assignment" in err  # nbgrader, too, fails broken + crash
+    log = [json.loads(line) for line in (course / "grading_log.jsonl").read_text().splitlines()]
+    return course, reference, {r["student"]: r for r in log}, seconds
+
+
+def test_scores_are_exactly_nbgraders(graded):
+    course, reference, _, _ = graded
+    ours, theirs = _grades(course), _grades(reference)
+    assert set(ours) == {"sol", "blank", "part", "loop", "late", "crash", "broken"}
+    assert ours == theirs
+
+
+def test_expected_scores(graded):
+    course, _, log, _ = graded
+    grades = _grades(course)
+    for student, score in EXPECTED.items():
+        assert grades[student]["score"] == score, student
+        assert log[student]["status"] == "graded" and log[student]["score"] == score
+    # the late submission was solved but nbgrader's "zero" late policy applies
+    assert grades["late"]["seconds_late"] > 0 and grades["late"]["penalty"] == 8.0
+    assert grades["sol"]["seconds_late"] == 0
+    # the written answer waits for a human
+    assert ("q3_written", None, 0.0, True) in grades["sol"]["cells"]
+    part = dict((c[0], c[2]) for c in grades["part"]["cells"])
+    assert part["test_q1_value"] == 2.0 and part["test_q1_hidden"] == 0.0, "hard-coding fails the hidden test"
+
+
+def test_failures_are_recorded_with_reasons(graded):
+    course, _, log, _ = graded
+    assert log["broken"]["status"] == "failed" and "JSON" in log["broken"]["reason"]
+    assert log["crash"]["status"] == "failed" and "kernel died" in log["crash"]["reason"]
+    assert any("timed out" in n for n in log["loop"]["notes"])
+    csv = (course / "grading_log.csv").read_text()
+    assert "broken,failed" in csv and "kernel died" in csv
+    assert not (course / "autograded" / "broken" / "ps1").exists()
+
+
+def test_autograded_folder_restores_hidden_tests_and_uses_student_seed(graded):
+    course, _, _, _ = graded
+    nb = nbformat.read(course / "autograded" / "sol" / "ps1" / "ps1.ipynb", as_version=4)
+    assert mc.HIDDEN_MARKER in "".join(c.source for c in nb.cells)
+    assert not list((course / "autograded").glob("*/*.grading-*")), "no staging folders left"
+    # the kernel saw SME_TEACH_STUDENT_ID=sol, not JUPYTERHUB_USER=mallory or the notebook's "demo"
+    import numpy as np
+    import pandas as pd
+
+    from sme_teach.grading import student_seed
+
+    rng = np.random.default_rng(student_seed("sol"))
+    expected = pd.Series(rng.integers(5, 60, size=6).astype(float),
+                         index=["India", "USA", "Germany", "UK", "China", "Japan"], name="exports_musd")
+    setup = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
+    assert setup.outputs[0]["data"]["text/plain"] == repr(expected)
+    assert oct(os.stat(course / "autograded" / "sol" / "ps1" / "ps1.ipynb").st_mode & 0o777) == "0o444"
+
+
+def test_rerun_grades_nothing_new(graded):
+    from sme_teach import grading
+
+    course, _, _, _ = graded
+    before = (course / "grading_log.jsonl").read_text()
+    run = grading.grade("ps1", course, jobs=2, progress=False)
+    assert run.outcomes == [] and len(run.skipped) == 7
+    assert (course / "grading_log.jsonl").read_text() == before
+
+
+def test_release_has_no_solutions_or_hidden_tests(graded):
+    course, _, _, _ = graded
+    text = (course / "release" / "ps1" / "ps1.ipynb").read_text()
+    assert mc.SOLUTION_MARKER not in text and mc.HIDDEN_MARKER not in text
+    assert "BEGIN HIDDEN TESTS" not in text and "BEGIN SOLUTION" not in text
+    assert "raise NotImplementedError()" in text
+
+
+def test_feedback_shows_failures_but_no_hidden_source(graded):
+    from sme_teach import grading
+
+    course, _, _, _ = graded
+    files = grading.feedback("ps1", course)
+    assert {p.parts[-3] for p in files} == {"sol", "blank", "part", "loop", "late"}
+    hidden = grading._feedback.hidden_test_lines(course / "source" / "ps1" / "ps1.ipynb")
+    assert hidden and any(mc.HIDDEN_MARKER in line for line in hidden)
+    for path in files:
+        text = path.read_text()
+        assert mc.HIDDEN_MARKER not in text and "BEGIN HIDDEN TESTS" not in text, path
+    part = (course / "feedback" / "part" / "ps1" / "ps1.html").read_text()
+    assert "wrong share for your own data" in part  # says why the hidden check failed
+    blank = (course / "feedback" / "blank" / "ps1" / "ps1.html").read_text()
+    assert "NotImplementedError" in blank
+
+
+def test_report_writes_tables_figures_and_lms_csv(graded, tmp_path):
+    import pandas as pd
+
+    from sme_teach import cli
+
+    course, _, _, _ = graded
+    assert cli.main(["report", "ps1", "--course", str(course), "--out", str(tmp_path), "--lms", "moodle"]) == 0
+    items = pd.read_csv(tmp_path / "items.csv")
+    assert list(items["item"]) == ["test_q1_type", "test_q1_value", "test_q1_hidden", "test_q2_value",
+                                   "test_q2_edge", "q3_written"]
+    assert {"mean_score", "difficulty", "discrimination", "item_rest_r"} <= set(items.columns)
+    hidden = items.set_index("item").loc["test_q1_hidden"]
+    assert hidden["mean_score"] == pytest.approx(2 * 2 / 7, abs=1e-4)  # sol and late pass the hidden test
+    lms = pd.read_csv(tmp_path / "grades_moodle.csv")
+    assert list(lms.columns) == ["ID number", "ps1", "total"] and len(lms) == 7
+    assert lms.set_index("ID number").loc["part", "total"] == mc.PARTIAL_SCORE
+    for png in ("totals.png", "items.png"):
+        assert (tmp_path / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    page = (tmp_path / "report.html").read_text()
+    assert page.count("<img") == 2 and len(re.findall(r'<img src="[^"]+" alt="[^"]{20,}"', page)) == 2
+
+
+def test_resume_after_sigkill_grades_only_whats_missing(tmp_path):
+    from sme_teach import grading
+
+    course = mc.build_course(tmp_path / "course")
+    grading.release("ps1", course)
+    for i in range(3):
+        mc.write_submission(course, f"s{i}", mc.SOLVED)
+    log = course / "grading_log.jsonl"
+    proc = subprocess.Popen([str(BIN / "sme-teach"), "grade", "ps1", "--jobs", "2", "--no-progress"],
+                            cwd=course, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (log.exists() and log.read_text().count("\n") >= 1):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    first = log.read_text().count("\n")
+    assert 1 <= first < 3, "the kill should land mid-batch"
+    run = grading.grade("ps1", course, jobs=2, progress=False)
+    assert len(run.outcomes) + len(run.skipped) == 3 and len(run.skipped) >= first
+    grades = _grades(course)
+    assert {s: g["score"] for s, g in grades.items()} == {f"s{i}": 8.0 for i in range(3)}
+    assert all(g["n_grades"] == 6 for g in grades.values()), "no duplicated grades"
+    assert not list((course / "autograded").glob("*/*.grading-*"))
