@@ -100,6 +100,8 @@ def check_finite(values, what: str):
         raise SmeTeachError(f"{what} must be numbers; could not read {values!r} as numbers ({exc})") from None
     bad = ~np.isfinite(arr)
     if bad.any():
+        if arr.ndim == 0:
+            raise SmeTeachError(f"{what} must be a finite number; got {float(arr):g}")
         pos = np.argwhere(bad)[0]
         where = int(pos[0]) if arr.ndim == 1 else tuple(int(p) for p in pos)
         raise SmeTeachError(f"{what} must be finite numbers; found NaN or infinity at position {where}")
@@ -119,6 +121,8 @@ def check_range(values, low: float, high: float, what: str):
     arr = check_finite(values, what)
     bad = (arr < low) | (arr > high)
     if bad.any():
+        if arr.ndim == 0:
+            raise SmeTeachError(f"{what} must lie between {low:g} and {high:g}; got {float(arr):g}")
         pos = np.argwhere(bad)[0]
         where = int(pos[0]) if arr.ndim == 1 else tuple(int(p) for p in pos)
         raise SmeTeachError(

@@ -1,0 +1,517 @@
+"""Classification rules from the stage, network and international-entrepreneurship theories."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .._errors import SmeTeachError
+from .._validate import check_choice, check_columns, check_range, suggest
+
+__all__ = [
+    "UPPSALA_STAGES",
+    "UPPSALA_MODES",
+    "INNOVATION_STAGES",
+    "BORN_GLOBAL_DEFINITIONS",
+    "uppsala_stage",
+    "innovation_stage",
+    "network_situation",
+    "inv_type",
+    "classify_born_global",
+]
+
+#: The establishment chain (Johanson & Wiedersheim-Paul 1975).
+UPPSALA_STAGES = {
+    1: "no regular export activities",
+    2: "export via independent representatives (agents)",
+    3: "sales subsidiary",
+    4: "production/manufacturing subsidiary",
+}
+
+#: Entry-mode words → establishment-chain step. Keys are lower case with underscores.
+UPPSALA_MODES = {
+    "none": 1,
+    "no_export": 1,
+    "sporadic_export": 1,
+    "irregular_export": 1,
+    "unsolicited_orders": 1,
+    "agent": 2,
+    "export_agent": 2,
+    "independent_agent": 2,
+    "distributor": 2,
+    "indirect_export": 2,
+    "direct_export": 2,
+    "regular_export": 2,
+    "sales_subsidiary": 3,
+    "sales_office": 3,
+    "production_subsidiary": 4,
+    "manufacturing_subsidiary": 4,
+    "production": 4,
+}
+
+#: Boolean activity columns :func:`uppsala_stage` understands, highest step first.
+_UPPSALA_FLAGS = {
+    "production_subsidiary": 4,
+    "sales_subsidiary": 3,
+    "agent_export": 2,
+    "regular_export": 2,
+}
+
+
+def _mode_to_stage(value, where: str) -> int:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return 1
+    if not isinstance(value, str):
+        raise SmeTeachError(
+            f"{where}: expected an entry-mode word such as 'agent' or 'sales_subsidiary', got {value!r}"
+        )
+    key = value.strip().lower().replace(" ", "_").replace("-", "_")
+    if key not in UPPSALA_MODES:
+        raise SmeTeachError(
+            f"{where}: unknown entry mode {value!r}{suggest(key, UPPSALA_MODES)}; expected one of: "
+            f"{', '.join(UPPSALA_MODES)}"
+        )
+    return UPPSALA_MODES[key]
+
+
+def uppsala_stage(activities):
+    """Step of the Uppsala establishment chain reached, from a firm's activities.
+
+    The chain has four steps: 1 no regular export activities; 2 export via
+    independent representatives (agents); 3 a sales subsidiary; 4 a production or
+    manufacturing subsidiary. A market's stage is the highest step whose activity
+    is present.
+
+    Parameters
+    ----------
+    activities : str, dict, list, pandas.Series or pandas.DataFrame
+        Either **entry-mode words** (see ``UPPSALA_MODES``; case, spaces and hyphens
+        are forgiven; None/NaN means no activity):
+
+        - one word → int;
+        - a list, dict (market → word) or Series → Series of stages;
+        - a DataFrame of words (rows = firms, columns = markets) → DataFrame of stages.
+
+        Or **boolean activity flags** with keys/columns among ``agent_export``,
+        ``regular_export``, ``sales_subsidiary``, ``production_subsidiary``:
+
+        - a dict of flags (one firm-market) → int;
+        - a DataFrame of flags (rows = firms or firm-markets) → Series of stages.
+
+    Returns
+    -------
+    int, pandas.Series or pandas.DataFrame
+        Stages 1-4; see ``UPPSALA_STAGES`` for their names. A firm's overall stage
+        across markets is ``.max(axis=1)`` of the DataFrame form.
+
+    Raises
+    ------
+    SmeTeachError
+        For an unknown mode word (with close matches), or flags that are not booleans.
+
+    Notes
+    -----
+    The chain was observed in four Swedish manufacturers (Johanson &
+    Wiedersheim-Paul 1975); Johanson and Vahlne (1977) explain it as learning
+    that raises commitment step by step. It describes a typical order, not a law:
+    firms skip steps, and born globals (:func:`classify_born_global`) start near the
+    end. Any regular exporting counts as step 2 here (agents and distributors are the
+    typical form); the seed paper lists the same four steps.
+
+    References
+    ----------
+    Johanson, J., & Wiedersheim-Paul, F. (1975). The internationalization of the
+    firm: Four Swedish cases. *Journal of Management Studies*, 12(3), 305-322.
+    Johanson, J., & Vahlne, J.-E. (1977). The internationalization process of the
+    firm. *Journal of International Business Studies*, 8(1), 23-32.
+
+    Examples
+    --------
+    >>> uppsala_stage("sales subsidiary")
+    3
+    >>> uppsala_stage({"IND": "agent", "GBR": "production_subsidiary", "USA": None}).tolist()
+    [2, 4, 1]
+    >>> import pandas as pd
+    >>> flags = pd.DataFrame({"agent_export": [True, False], "sales_subsidiary": [True, False]})
+    >>> uppsala_stage(flags).tolist()
+    [3, 1]
+    >>> uppsala_stage("licence")
+    Traceback (most recent call last):
+    ...
+    sme_teach._errors.SmeTeachError: activity: unknown entry mode 'licence'; expected one of: ...
+    """
+    if isinstance(activities, str) or activities is None:
+        return _mode_to_stage(activities, "activity")
+    if isinstance(activities, dict) and activities and set(activities) <= set(_UPPSALA_FLAGS) and all(
+        isinstance(v, (bool, np.bool_)) for v in activities.values()
+    ):
+        return int(uppsala_stage(pd.DataFrame([activities])).iloc[0])
+    if isinstance(activities, pd.DataFrame):
+        flag_cols = [c for c in activities.columns if c in _UPPSALA_FLAGS]
+        if flag_cols and len(flag_cols) == len(activities.columns):
+            stage = np.ones(len(activities), dtype=int)
+            for col in flag_cols:
+                values = activities[col]
+                if not (pd.api.types.is_bool_dtype(values)):
+                    raise SmeTeachError(
+                        f"activity flag column {col!r} must hold True/False, got dtype {values.dtype}"
+                    )
+                stage = np.where(values.to_numpy(dtype=bool), np.maximum(stage, _UPPSALA_FLAGS[col]), stage)
+            return pd.Series(stage, index=activities.index, name="uppsala_stage")
+        out = activities.copy()
+        result = {}
+        for col in activities.columns:
+            result[col] = [
+                _mode_to_stage(v, f"row {idx!r}, market {col!r}") for idx, v in activities[col].items()
+            ]
+        out = pd.DataFrame(result, index=activities.index, columns=activities.columns).astype(int)
+        return out
+    if isinstance(activities, dict):
+        activities = pd.Series(activities, dtype=object)
+    if isinstance(activities, (list, tuple, np.ndarray)):
+        activities = pd.Series(list(activities), dtype=object)
+    if isinstance(activities, pd.Series):
+        return pd.Series(
+            [_mode_to_stage(v, f"market {k!r}") for k, v in activities.items()],
+            index=activities.index,
+            name="uppsala_stage",
+            dtype=int,
+        )
+    raise SmeTeachError(
+        "activities must be an entry-mode word, a list/dict/Series of words, or a DataFrame; "
+        f"got {type(activities).__name__}"
+    )
+
+
+#: Bilkey & Tesar (1977) six stages and Cavusgil (1980) five stages.
+INNOVATION_STAGES = {
+    "bilkey_tesar": {
+        1: "not interested in exporting (would not even fill an unsolicited order)",
+        2: "fills unsolicited orders but does not explore active exporting",
+        3: "actively explores the feasibility of exporting",
+        4: "exports experimentally to a psychologically close country",
+        5: "experienced exporter to that country",
+        6: "explores exporting to more distant countries",
+    },
+    "cavusgil": {
+        1: "domestic marketing",
+        2: "pre-export stage",
+        3: "experimental involvement",
+        4: "active involvement",
+        5: "committed involvement",
+    },
+}
+
+_INNOVATION_COLUMNS = [
+    "fills_unsolicited_orders",
+    "explores_exporting",
+    "years_exporting",
+    "explores_distant_markets",
+]
+
+
+def innovation_stage(data, model: str = "bilkey_tesar", *, experienced_after: float = 2.0,
+                     labels: bool = False):
+    """Stage of the innovation-related (I-) models of internationalization.
+
+    Rule (the first condition that holds, from the top), with Bilkey and Tesar's
+    (1977) stages in brackets:
+
+    ===========================================================  =====  ========
+    condition                                                    B&T    Cavusgil
+    ===========================================================  =====  ========
+    exporting ≥ ``experienced_after`` years and explores distant  6      5
+    exporting ≥ ``experienced_after`` years                       5      4
+    exporting for less than that (``years_exporting`` > 0)        4      3
+    not exporting, but explores exporting                         3      2
+    not exporting, fills unsolicited orders                       2      2
+    none of these                                                 1      1
+    ===========================================================  =====  ========
+
+    Parameters
+    ----------
+    data : dict or pandas.DataFrame
+        One firm (dict) or many (rows). Keys/columns: ``fills_unsolicited_orders``,
+        ``explores_exporting``, ``explores_distant_markets`` (booleans) and
+        ``years_exporting`` (number ≥ 0; 0 = does not export).
+    model : {"bilkey_tesar", "cavusgil"}
+        Six stages (Bilkey & Tesar 1977) or five (Cavusgil 1980).
+    experienced_after : float, default 2.0
+        Years of exporting after which a firm counts as experienced (a course choice;
+        neither paper gives a number).
+    labels : bool, default False
+        Return stage descriptions instead of numbers.
+
+    Returns
+    -------
+    int, str or pandas.Series
+
+    Notes
+    -----
+    Both models are descriptive sequences from surveys of US exporters (Wisconsin
+    manufacturers for Bilkey & Tesar), not measured scales. The questions behind the
+    flags are judgement calls; the seed paper groups the I-models into three phases
+    (pre-export, experimental, advanced; Coviello & Munro 1997).
+
+    References
+    ----------
+    Bilkey, W. J., & Tesar, G. (1977). The export behavior of smaller-sized Wisconsin
+    manufacturing firms. *Journal of International Business Studies*, 8(1), 93-98.
+    Cavusgil, S. T. (1980). On the internationalization process of firms. *European
+    Research*, 8(6), 273-281.
+
+    Examples
+    --------
+    >>> firm = {"fills_unsolicited_orders": True, "explores_exporting": True,
+    ...         "years_exporting": 1, "explores_distant_markets": False}
+    >>> innovation_stage(firm)
+    4
+    >>> innovation_stage(firm, "cavusgil", labels=True)
+    'experimental involvement'
+    """
+    check_choice(model, list(INNOVATION_STAGES), "innovation model")
+    single = isinstance(data, dict)
+    if single:
+        frame = pd.DataFrame([data])
+    elif isinstance(data, pd.DataFrame):
+        frame = data
+    else:
+        raise SmeTeachError(f"data must be a dict (one firm) or a DataFrame; got {type(data).__name__}")
+    check_columns(frame, _INNOVATION_COLUMNS, "innovation-stage data")
+    flags = {}
+    for col in ("fills_unsolicited_orders", "explores_exporting", "explores_distant_markets"):
+        if not pd.api.types.is_bool_dtype(frame[col]):
+            raise SmeTeachError(f"column {col!r} must hold True/False, got dtype {frame[col].dtype}")
+        flags[col] = frame[col].to_numpy(dtype=bool)
+    years = check_range(frame["years_exporting"].to_numpy(), 0, np.inf, "years_exporting")
+    exp = float(check_range([experienced_after], 0, np.inf, "experienced_after")[0])
+    experienced = years >= exp
+    bt = np.select(
+        [experienced & flags["explores_distant_markets"], experienced, years > 0,
+         flags["explores_exporting"], flags["fills_unsolicited_orders"]],
+        [6, 5, 4, 3, 2],
+        default=1,
+    )
+    stage = bt if model == "bilkey_tesar" else np.array([1, 2, 2, 3, 4, 5])[bt - 1]
+    out = pd.Series(stage, index=frame.index, name=f"{model}_stage")
+    if labels:
+        out = out.map(INNOVATION_STAGES[model])
+    if single:
+        v = out.iloc[0]
+        return v if labels else int(v)
+    return out
+
+
+def network_situation(firm_internationalization, market_internationalization, threshold: float = 0.5):
+    """Johanson and Mattsson's (1988) four situations of a firm in an international network.
+
+    ===========================  ============================  ===============================
+    degree of internationalization  market (production net): low  market: high
+    ===========================  ============================  ===============================
+    firm: low                    "early starter"               "late starter"
+    firm: high                   "lonely international"        "international among others"
+    ===========================  ============================  ===============================
+
+    Parameters
+    ----------
+    firm_internationalization, market_internationalization : float or array-like
+        Degrees between 0 and 1 (for example :func:`doi_index` of the firm and the
+        share of its industry's firms that operate abroad).
+    threshold : float, default 0.5
+        Values greater than or equal to it count as "high".
+
+    Returns
+    -------
+    str or numpy.ndarray of str (pandas.Series if the firm input is a Series)
+
+    Notes
+    -----
+    Johanson and Mattsson describe the situations qualitatively; the cut at 0.5 is a
+    course convention, so try other values with students. In the seed paper's words,
+    internationalization "develops inside the network through commercial
+    relationships with other countries" by extension, penetration and integration.
+
+    References
+    ----------
+    Johanson, J., & Mattsson, L.-G. (1988). Internationalization in industrial
+    systems - a network approach. In N. Hood & J.-E. Vahlne (Eds.), *Strategies in
+    Global Competition* (pp. 287-314). Croom Helm.
+
+    Examples
+    --------
+    >>> network_situation(0.2, 0.8)
+    'late starter'
+    >>> network_situation([0.1, 0.9], [0.1, 0.9]).tolist()
+    ['early starter', 'international among others']
+    """
+    f = check_range(firm_internationalization, 0, 1, "firm_internationalization")
+    m = check_range(market_internationalization, 0, 1, "market_internationalization")
+    t = float(check_range([threshold], 0, 1, "threshold")[0])
+    try:
+        f_b, m_b = np.broadcast_arrays(f, m)
+    except ValueError:
+        raise SmeTeachError(
+            f"firm and market degrees must have the same length; got shapes {f.shape} and {m.shape}"
+        ) from None
+    hf, hm = f_b >= t, m_b >= t
+    names = np.array(["early starter", "late starter", "lonely international", "international among others"])
+    out = names[hf.astype(int) * 2 + hm.astype(int)]
+    if out.ndim == 0:
+        return str(out)
+    if isinstance(firm_internationalization, pd.Series):
+        return pd.Series(out, index=firm_internationalization.index, name="network_situation")
+    return out
+
+
+def inv_type(value_chain_activities, countries, *, many_activities: int = 3, many_countries: int = 4):
+    """Oviatt and McDougall's (1994) four types of international new venture (INV).
+
+    ==========================  ==================================  ==============================
+    activities coordinated      few countries                        many countries
+    ==========================  ==================================  ==============================
+    few                         "export/import start-up"             "multinational trader"
+    many                        "geographically focused start-up"    "global start-up"
+    ==========================  ==================================  ==============================
+
+    Parameters
+    ----------
+    value_chain_activities : int or array-like of int
+        How many value-chain activities (for example of Porter's primary activities:
+        inbound logistics, operations, outbound logistics, marketing and sales,
+        service) the venture coordinates across countries.
+    countries : int or array-like of int
+        How many countries the venture is involved in, home excluded.
+    many_activities : int, default 3
+        Counts greater than or equal to this are "many" activities.
+    many_countries : int, default 4
+        Counts greater than or equal to this are "many" countries.
+
+    Returns
+    -------
+    str or numpy.ndarray of str (pandas.Series if ``value_chain_activities`` is one)
+
+    Notes
+    -----
+    Oviatt and McDougall draw the two axes without cut-offs; the defaults are the
+    course's, so make students defend their own.
+
+    References
+    ----------
+    Oviatt, B. M., & McDougall, P. P. (1994). Toward a theory of international new
+    ventures. *Journal of International Business Studies*, 25(1), 45-64.
+
+    Examples
+    --------
+    >>> inv_type(1, 2)
+    'export/import start-up'
+    >>> inv_type([1, 4], [9, 9]).tolist()
+    ['multinational trader', 'global start-up']
+    """
+    a = check_range(value_chain_activities, 0, np.inf, "value_chain_activities")
+    c = check_range(countries, 0, np.inf, "countries")
+    for arr, what in ((a, "value_chain_activities"), (c, "countries")):
+        frac = np.atleast_1d(arr != np.round(arr))
+        if frac.any():
+            raise SmeTeachError(f"{what} must be whole counts; found {np.atleast_1d(arr)[frac][0]:g}")
+    try:
+        a_b, c_b = np.broadcast_arrays(a, c)
+    except ValueError:
+        raise SmeTeachError(
+            f"value_chain_activities and countries must have the same length; got shapes {a.shape} and {c.shape}"
+        ) from None
+    names = np.array(["export/import start-up", "multinational trader",
+                      "geographically focused start-up", "global start-up"])
+    out = names[(a_b >= many_activities).astype(int) * 2 + (c_b >= many_countries).astype(int)]
+    if out.ndim == 0:
+        return str(out)
+    if isinstance(value_chain_activities, pd.Series):
+        return pd.Series(out, index=value_chain_activities.index, name="inv_type")
+    return out
+
+
+#: Published operational definitions: (max years to first export, min foreign sales share).
+BORN_GLOBAL_DEFINITIONS = {
+    "knight_cavusgil_2004": (3, 0.25),
+    "rennie_1993": (2, 0.75),
+}
+
+
+def classify_born_global(years_to_first_export, foreign_sales_share, *, max_years: float = 3,
+                         min_share: float = 0.25, definition: str | None = None):
+    """Is a firm a born global? Early first export and a large foreign share of sales.
+
+    A firm is classified as born global when
+    ``years_to_first_export <= max_years`` and ``foreign_sales_share >= min_share``.
+
+    Parameters
+    ----------
+    years_to_first_export : float or array-like
+        Years from founding to first export; NaN means the firm has never exported.
+    foreign_sales_share : float or array-like
+        Foreign sales / total sales (see :func:`fsts`), between 0 and 1.
+    max_years : float, default 3
+    min_share : float, default 0.25
+    definition : {"knight_cavusgil_2004", "rennie_1993"}, optional
+        Use a published pair of thresholds instead of ``max_years``/``min_share``.
+
+    Returns
+    -------
+    bool, numpy.ndarray of bool or pandas.Series
+
+    Notes
+    -----
+    Definitions differ, and so do the counts of born globals they produce:
+    Knight and Cavusgil (2004) use export within 3 years of founding and at least
+    25% of sales abroad; Rennie's (1993) McKinsey study of Australian firms describes
+    firms that exported about 2 years after founding and sold about three quarters
+    abroad; Oviatt and McDougall (1994) define international new ventures
+    qualitatively ("from inception") without numbers. Many studies add a founding
+    year (e.g. after 1990) or a region (outside the home continent) condition,
+    which is not applied here.
+
+    References
+    ----------
+    Knight, G. A., & Cavusgil, S. T. (2004). Innovation, organizational capabilities,
+    and the born-global firm. *Journal of International Business Studies*, 35(2), 124-141.
+    Rennie, M. W. (1993). Born global. *McKinsey Quarterly*, (4), 45-52.
+    Oviatt, B. M., & McDougall, P. P. (1994). Toward a theory of international new
+    ventures. *Journal of International Business Studies*, 25(1), 45-64.
+
+    Examples
+    --------
+    >>> classify_born_global(2, 0.4)
+    True
+    >>> classify_born_global([1, 6, float("nan")], [0.8, 0.8, 0.0]).tolist()
+    [True, False, False]
+    >>> classify_born_global(2, 0.4, definition="rennie_1993")
+    False
+    """
+    if definition is not None:
+        check_choice(definition, list(BORN_GLOBAL_DEFINITIONS), "born-global definition")
+        max_years, min_share = BORN_GLOBAL_DEFINITIONS[definition]
+    years = np.asarray(_as_float(years_to_first_export, "years_to_first_export"))
+    if np.isinf(years).any() or (years[~np.isnan(years)] < 0).any():
+        raise SmeTeachError("years_to_first_export must be ≥ 0 (or NaN for never exported)")
+    share = check_range(foreign_sales_share, 0, 1, "foreign_sales_share")
+    max_years = float(check_range([max_years], 0, np.inf, "max_years")[0])
+    min_share = float(check_range([min_share], 0, 1, "min_share")[0])
+    try:
+        y_b, s_b = np.broadcast_arrays(years, share)
+    except ValueError:
+        raise SmeTeachError(
+            f"inputs must have the same length; got shapes {years.shape} and {share.shape}"
+        ) from None
+    with np.errstate(invalid="ignore"):
+        out = (y_b <= max_years) & (s_b >= min_share)
+    if out.ndim == 0:
+        return bool(out)
+    if isinstance(years_to_first_export, pd.Series):
+        return pd.Series(out, index=years_to_first_export.index, name="born_global")
+    return out
+
+
+def _as_float(values, what):
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise SmeTeachError(f"{what} must be numbers; could not read {values!r} as numbers") from None

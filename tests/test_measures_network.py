@@ -1,0 +1,121 @@
+"""Independent cascade (fast vs reference, analytic cases) and brokerage on Padgett's Florentine families."""
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from sme_teach import SmeTeachError
+from sme_teach.measures import brokerage, independent_cascade, independent_cascade_reference
+
+BOTH = [independent_cascade, independent_cascade_reference]
+
+
+def test_medici_have_top_betweenness():
+    b = brokerage(nx.florentine_families_graph())
+    assert b.index[0] == "Medici"
+    assert b.loc["Medici", "betweenness"] == pytest.approx(0.5219, abs=1e-3)
+    assert b["betweenness"].idxmax() == "Medici"
+    assert b.loc["Medici", "effective_size"] > b.loc["Strozzi", "effective_size"]
+    assert b.loc["Medici", "constraint"] < b.loc["Strozzi", "constraint"]
+    assert {"degree", "betweenness", "effective_size", "constraint"} <= set(b.columns)
+
+
+@pytest.mark.parametrize("func", BOTH)
+def test_p_one_and_p_zero_are_exact(func):
+    G = nx.karate_club_graph()
+    one = func(G, [0], 1.0, runs=50, seed=1)
+    assert (one == 1.0).all()  # connected graph, every tie fires
+    zero = func(G, [0, 33], 0.0, runs=50, seed=1)
+    assert zero[0] == zero[33] == 1.0 and zero.drop([0, 33]).eq(0).all()
+    D = nx.DiGraph([(0, 1), (1, 2), (3, 2)])
+    assert func(D, [0], 1.0, runs=5).tolist() == [1.0, 1.0, 1.0, 0.0]  # direction respected
+
+
+def test_fast_equals_reference_exactly_for_p_one_and_zero():
+    G = nx.gnm_random_graph(60, 70, seed=4)
+    for p in (0.0, 1.0):
+        a = independent_cascade(G, [0, 5], p, runs=20, seed=0)
+        b = independent_cascade_reference(G, [0, 5], p, runs=20, seed=0)
+        assert a.equals(b)
+
+
+@pytest.mark.parametrize("func", BOTH)
+@pytest.mark.parametrize("graph", [nx.path_graph, lambda n: nx.path_graph(n, create_using=nx.DiGraph)])
+def test_path_graph_analytic_p_to_the_k(func, graph):
+    runs, p = 20000, 0.6
+    got = func(graph(5), [0], p, runs=runs, seed=7).to_numpy()
+    expected = p ** np.arange(5)
+    se = np.sqrt(expected * (1 - expected) / runs)
+    assert np.all(np.abs(got - expected) <= 5 * se + 1e-12), (got, expected)
+
+
+def test_fast_vs_reference_statistically():
+    G = nx.karate_club_graph()
+    runs = 6000
+    fast = independent_cascade(G, [0], 0.15, runs=runs, seed=11)
+    ref = independent_cascade_reference(G, [0], 0.15, runs=runs, seed=12)
+    pooled = (fast + ref) / 2
+    se = np.sqrt(2 * pooled * (1 - pooled) / runs)
+    z = (fast - ref).abs() / se.where(se > 0, 1)
+    assert (z < 5).all(), z.max()
+    assert fast.index.equals(ref.index)
+
+
+def test_edge_attribute_probabilities():
+    G = nx.Graph()
+    G.add_edge("a", "b", trust=1.0)
+    G.add_edge("b", "c", trust=0.0)
+    for func in BOTH:
+        assert func(G, "a", "trust", runs=10, seed=0).to_dict() == {"a": 1.0, "b": 1.0, "c": 0.0}
+
+
+def test_reproducible_with_seed():
+    G = nx.karate_club_graph()
+    a = independent_cascade(G, [0], 0.2, runs=200, seed=5)
+    assert a.equals(independent_cascade(G, [0], 0.2, runs=200, seed=5))
+    rng = np.random.default_rng(5)
+    assert a.equals(independent_cascade(G, [0], 0.2, runs=200, seed=rng))
+
+
+def test_errors():
+    G = nx.florentine_families_graph()
+    with pytest.raises(SmeTeachError, match="unknown seed node 'Medicci'.*did you mean 'Medici'"):
+        independent_cascade(G, ["Medicci"], 0.1)
+    with pytest.raises(SmeTeachError, match="p must lie between 0 and 1"):
+        independent_cascade(G, ["Medici"], 1.5)
+    with pytest.raises(SmeTeachError, match="no attribute 'trust'"):
+        independent_cascade(G, ["Medici"], "trust")
+    with pytest.raises(SmeTeachError, match="runs must be a positive whole number"):
+        independent_cascade(G, ["Medici"], 0.1, runs=0)
+    with pytest.raises(SmeTeachError, match="networkx graph"):
+        independent_cascade({"a": "b"}, ["a"], 0.1)
+    with pytest.raises(SmeTeachError, match="networkx graph"):
+        brokerage([1, 2])
+
+
+def test_fast_vs_reference_with_per_tie_probabilities():
+    G = nx.karate_club_graph()
+    rng = np.random.default_rng(3)
+    for u, v in G.edges():
+        G.edges[u, v]["trust"] = float(rng.uniform(0, 0.5))
+    runs = 6000
+    fast = independent_cascade(G, [0, 33], "trust", runs=runs, seed=1)
+    ref = independent_cascade_reference(G, [0, 33], "trust", runs=runs, seed=2)
+    pooled = (fast + ref) / 2
+    se = np.sqrt(2 * pooled * (1 - pooled) / runs)
+    assert ((fast - ref).abs() <= 5 * se + 1e-12).all()
+
+
+def test_fast_dense_and_sparse_sampling_paths_agree_with_analytic_star():
+    # star with centre seeded: each leaf is reached with probability exactly p
+    G = nx.star_graph(400)
+    for p in (0.02, 0.6):  # geometric-gap path and one-uniform-per-tie path
+        got = independent_cascade(G, [0], p, runs=500, seed=9).drop(0)
+        se = np.sqrt(p * (1 - p) / (500 * 400))
+        assert abs(got.mean() - p) <= 5 * se
+
+
+def test_tiny_probability_terminates():
+    G = nx.star_graph(50)
+    got = independent_cascade(G, [0], 5e-324, runs=100, seed=0)
+    assert got[0] == 1.0 and got.drop(0).eq(0).all()

@@ -1,0 +1,113 @@
+"""Alliance → FSA → competency propagation: a hand-computed example and the real model."""
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+from sme_teach import SmeTeachError
+from sme_teach.measures import propagate
+
+LAYERS = ["alliance", "moderator_1", "fsa", "moderator_2", "competency"]
+
+
+def small_model():
+    G = nx.DiGraph(name="small", layers=[{"id": layer} for layer in LAYERS])
+    nodes = [("info", "alliance"), ("pricing", "alliance"), ("lobby", "alliance"),
+             ("trust", "moderator_1"), ("timing", "moderator_1"),
+             ("knowledge", "fsa"), ("grapevine", "fsa"), ("capital", "fsa"),
+             ("learning", "moderator_2"),
+             ("intl_knowledge", "competency"), ("policy_backing", "competency")]
+    for order, (n, layer) in enumerate(nodes):
+        G.add_node(n, layer=layer, order=order)
+    G.add_edges_from([("info", "knowledge"), ("info", "grapevine"), ("pricing", "grapevine"),
+                      ("knowledge", "intl_knowledge"), ("grapevine", "intl_knowledge")], kind="builds")
+    # moderating edges must not carry flow
+    for m in ("trust", "timing"):
+        for f in ("knowledge", "grapevine", "capital"):
+            G.add_edge(m, f, kind="moderates")
+    G.add_edge("learning", "intl_knowledge", kind="moderates")
+    return G
+
+
+def test_hand_computed_example():
+    r = propagate({"info": 0.8, "pricing": 0.4}, {"trust": 0.9, "timing": 0.5}, {"learning": 0.5},
+                  model=small_model())
+    m1 = (0.9 + 0.5) / 2  # 0.7
+    assert r.fsa["knowledge"] == pytest.approx(m1 * 0.8)  # 0.56
+    assert r.fsa["grapevine"] == pytest.approx(m1 * (0.8 + 0.4) / 2)  # 0.42
+    assert r.fsa["capital"] == 0.0  # nothing builds it
+    assert r.competency["intl_knowledge"] == pytest.approx(0.5 * (0.56 + 0.42) / 2)  # 0.245
+    assert r.competency["policy_backing"] == 0.0
+    c = r.contributions
+    by = c[c["competency"] == "intl_knowledge"].groupby("alliance")["contribution"].sum()
+    # info: 0.7*0.5*0.8*(1*1/2 + 1/2*1/2) = 0.21; pricing: 0.7*0.5*0.4*(1/2*1/2) = 0.035
+    assert by["info"] == pytest.approx(0.21) and by["pricing"] == pytest.approx(0.035)
+    assert by.sum() == pytest.approx(r.competency["intl_knowledge"])
+    text = r.explain("intl_knowledge")
+    assert "info" in text and "86%" in text
+
+
+def test_moderation_rules_and_defaults():
+    G = small_model()
+    a = {"info": 1.0, "pricing": 1.0}
+    assert propagate(a, model=G).fsa["knowledge"] == 1.0  # moderators default to 1
+    low = {"trust": 1.0, "timing": 0.2}
+    assert propagate(a, low, model=G, moderation="min").fsa["knowledge"] == pytest.approx(0.2)
+    assert propagate(a, low, model=G, moderation="mean").fsa["knowledge"] == pytest.approx(0.6)
+    assert propagate(a, low, model=G, moderation="product").fsa["knowledge"] == pytest.approx(0.2)
+
+
+def test_many_firms_vectorised_matches_one_by_one():
+    G = small_model()
+    rng = np.random.default_rng(0)
+    A = pd.DataFrame(rng.random((5, 3)), columns=["info", "pricing", "lobby"], index=list("abcde"))
+    M1 = pd.DataFrame(rng.random((5, 2)), columns=["trust", "timing"], index=A.index)
+    r = propagate(A, M1, {"learning": 0.7}, model=G)
+    for firm in A.index:
+        one = propagate(A.loc[firm].to_dict(), M1.loc[firm].to_dict(), {"learning": 0.7}, model=G)
+        assert np.allclose(r.competency.loc[firm], one.competency)
+    sums = r.contributions.groupby(["firm", "competency"])["contribution"].sum().unstack()
+    assert np.allclose(sums.loc[A.index, "intl_knowledge"], r.competency["intl_knowledge"])
+
+
+def test_errors():
+    G = small_model()
+    with pytest.raises(SmeTeachError, match="unknown alliance 'infos'.*info"):
+        propagate({"infos": 1.0}, model=G)
+    with pytest.raises(SmeTeachError, match="between 0 and 1"):
+        propagate({"info": 1.5}, model=G)
+    with pytest.raises(SmeTeachError, match="unknown moderation rule"):
+        propagate({"info": 1.0}, model=G, moderation="max")
+    with pytest.raises(SmeTeachError, match="lacks layers"):
+        propagate({"info": 1.0}, model=nx.DiGraph(layers=[{"id": "alliance"}]))
+    with pytest.raises(SmeTeachError, match="unknown competency"):
+        propagate({"info": 1.0}, model=G).explain("intl knowledge")
+
+
+def _real_model():
+    from sme_teach import frameworks
+
+    if "alliance_fsa" not in frameworks.available():
+        pytest.skip("alliance_fsa.yaml is not written yet")
+    return frameworks.load("alliance_fsa")
+
+
+def test_real_model_full_strength_no_moderation_gives_ones_where_built():
+    G = _real_model()
+    alliances = [n for n, d in G.nodes(data=True) if d["layer"] == "alliance"]
+    r = propagate({a: 1.0 for a in alliances})
+    assert len(r.fsa) == 20 and len(r.competency) == 10
+    built_fsa = {v for u, v, d in G.edges(data=True) if d.get("kind") == "builds" and u in alliances}
+    assert np.allclose(r.fsa[list(built_fsa)], 1.0)
+    assert r.competency.between(0, 1).all()
+    assert "internationalisation_knowledge" in r.competency.index
+
+
+def test_real_model_information_sharing_reaches_information_accessibility():
+    G = _real_model()
+    r = propagate({"information_sharing": 1.0}, {"trust_and_confidence": 0.5}, None, model=G)
+    assert r.competency["information_accessibility"] > 0
+    total = r.contributions.groupby("competency")["contribution"].sum()
+    assert np.allclose(total.reindex(r.competency.index, fill_value=0), r.competency)
+    assert "information_sharing" in r.explain("information_accessibility")

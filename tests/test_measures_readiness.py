@@ -1,0 +1,121 @@
+"""The readiness instrument and its scoring: fast == reference, errors name row and item."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from sme_teach import SmeTeachError
+from sme_teach.measures import (
+    READINESS_DIMENSIONS,
+    load_instrument,
+    readiness_band,
+    readiness_scores,
+    readiness_scores_reference,
+)
+
+
+def test_instrument_has_the_csf_dimensions_with_3_to_4_items():
+    inst = load_instrument()
+    assert inst.dimension_ids == list(READINESS_DIMENSIONS)
+    assert {"capacity_building", "policy", "cluster_networking", "innovation"} <= set(inst.dimension_ids)
+    sizes = inst.items.groupby("dimension").size()
+    assert sizes.between(3, 4).all(), sizes.to_dict()
+    assert inst.items["reverse"].any() and not inst.items["reverse"].all()
+    assert inst.items["id"].is_unique
+    # plain short sentences for owners
+    assert inst.items["text"].str.split().str.len().max() <= 16
+    assert (inst.low, inst.high) == (1, 5)
+
+
+def random_responses(n, seed=0):
+    inst = load_instrument()
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(rng.integers(1, 6, size=(n, len(inst.item_ids))), columns=inst.item_ids,
+                        index=[f"r{i}" for i in range(n)])
+
+
+def test_fast_equals_reference_on_random_data():
+    responses = random_responses(400, seed=3)
+    fast = readiness_scores(responses)
+    ref = readiness_scores_reference(responses)
+    assert fast.columns.tolist() == ref.columns.tolist()
+    pd.testing.assert_frame_equal(fast, ref, check_dtype=False)
+
+
+def test_fast_equals_reference_on_ties_and_extremes():
+    inst = load_instrument()
+    for value in (1, 3, 5):
+        r = pd.DataFrame([{i: value for i in inst.item_ids}])
+        pd.testing.assert_frame_equal(readiness_scores(r), readiness_scores_reference(r), check_dtype=False)
+
+
+def test_scores_by_hand():
+    inst = load_instrument()
+    best = {i: (1 if rev else 5) for i, rev in zip(inst.items["id"], inst.items["reverse"])}
+    s = readiness_scores(best)
+    assert s["overall"] == 100 and s["band"] == "strong"
+    worst = {i: 6 - v for i, v in best.items()}
+    s = readiness_scores(worst)
+    assert s["overall"] == 0 and s["band"] == "low" and s["weakest"] == inst.dimension_ids[0]
+    # one dimension lower than the rest is named as the weakest area
+    mixed = dict(best)
+    for i in inst.items.loc[inst.items["dimension"] == "policy", "id"]:
+        mixed[i] = 3
+    s = readiness_scores(mixed)
+    assert s["weakest"] == "policy" and s["policy"] == 50 and s["weakest_score"] == 50
+
+
+def test_bands():
+    assert readiness_band([0, 39.9, 40, 69.9, 70, 100]).tolist() == [
+        "low", "low", "developing", "developing", "strong", "strong"]
+
+
+def test_errors_name_row_and_item():
+    r = random_responses(3)
+    bad = r.copy()
+    bad.loc["r2", "pol_2"] = 6
+    with pytest.raises(SmeTeachError, match="row 'r2', item 'pol_2': answer 6"):
+        readiness_scores(bad)
+    with pytest.raises(SmeTeachError, match="row 'r2', item 'pol_2': answer 6"):
+        readiness_scores_reference(bad)
+    half = r.astype(float)
+    half.loc["r1", "cap_1"] = 2.5
+    with pytest.raises(SmeTeachError, match="row 'r1', item 'cap_1'"):
+        readiness_scores(half)
+    na = r.astype(float)
+    na.loc["r0", "inn_3"] = np.nan
+    with pytest.raises(SmeTeachError, match="row 'r0', item 'inn_3'"):
+        readiness_scores(na)
+    with pytest.raises(SmeTeachError, match="missing item 'str_4'"):
+        readiness_scores(r.drop(columns="str_4"))
+    with pytest.raises(SmeTeachError, match="unknown item 'cap_9'"):
+        readiness_scores(r.assign(cap_9=3))
+    txt = r.astype(object)
+    txt.loc["r0", "cur_1"] = "agree"
+    with pytest.raises(SmeTeachError, match="row 'r0', item 'cur_1': answer 'agree'"):
+        readiness_scores(txt)
+    with pytest.raises(SmeTeachError, match="DataFrame"):
+        readiness_scores([1, 2, 3])
+
+
+def test_custom_instrument_file_is_validated(tmp_path):
+    spec = {
+        "name": "mini", "title": "Mini", "citation": "test",
+        "scale": {"min": 1, "max": 5},
+        "bands": [{"id": "low", "below": 50}, {"id": "high", "below": None}],
+        "dimensions": [{"id": "a", "label": "A"}],
+        "items": [{"id": "q1", "dimension": "a", "reverse": False, "text": "Yes."},
+                  {"id": "q2", "dimension": "a", "reverse": True, "text": "No."}],
+    }
+    path = tmp_path / "mini.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    inst = load_instrument(path)
+    s = readiness_scores({"q1": 5, "q2": 1}, inst)
+    assert s["a"] == 100 and s["band"] == "high"
+    spec["items"][1]["dimension"] = "b"
+    path.write_text(yaml.safe_dump(spec))
+    with pytest.raises(SmeTeachError, match="item 2 \\('q2'\\): unknown dimension 'b'"):
+        load_instrument(path)
+    with pytest.raises(SmeTeachError, match="does not exist"):
+        load_instrument(tmp_path / "nope.yaml")

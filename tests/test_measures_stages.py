@@ -1,0 +1,112 @@
+"""Uppsala, innovation stages, network situation, INV types, born globals."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sme_teach import SmeTeachError
+from sme_teach.measures import (
+    classify_born_global,
+    innovation_stage,
+    inv_type,
+    network_situation,
+    uppsala_stage,
+)
+
+
+def test_uppsala_establishment_chain_words():
+    assert [uppsala_stage(w) for w in ("none", "Export agent", "sales-subsidiary", "production subsidiary")] == [
+        1, 2, 3, 4]
+    assert uppsala_stage(None) == 1
+
+
+def test_uppsala_dataframe_of_words_is_vectorised():
+    df = pd.DataFrame({"IND": ["agent", None], "GBR": ["sales_subsidiary", "direct export"]}, index=["f1", "f2"])
+    out = uppsala_stage(df)
+    assert out.to_dict() == {"IND": {"f1": 2, "f2": 1}, "GBR": {"f1": 3, "f2": 2}}
+    assert out.max(axis=1).tolist() == [3, 2]
+
+
+def test_uppsala_boolean_flags():
+    flags = pd.DataFrame({
+        "agent_export": [False, True, True, False],
+        "sales_subsidiary": [False, False, True, False],
+        "production_subsidiary": [False, False, False, True],
+    })
+    assert uppsala_stage(flags).tolist() == [1, 2, 3, 4]
+    assert uppsala_stage({"agent_export": True, "sales_subsidiary": False}) == 2
+
+
+def test_uppsala_errors():
+    with pytest.raises(SmeTeachError, match="unknown entry mode 'sales subsidary'.*did you mean"):
+        uppsala_stage("sales subsidary")
+    with pytest.raises(SmeTeachError, match="row 'f1', market 'IND'"):
+        uppsala_stage(pd.DataFrame({"IND": ["agnet"]}, index=["f1"]))
+    with pytest.raises(SmeTeachError, match="True/False"):
+        uppsala_stage(pd.DataFrame({"agent_export": [1, 0]}))
+    with pytest.raises(SmeTeachError):
+        uppsala_stage(3.5)
+
+
+def _firm(**kw):
+    base = {"fills_unsolicited_orders": False, "explores_exporting": False, "years_exporting": 0,
+            "explores_distant_markets": False}
+    return {**base, **kw}
+
+
+def test_innovation_stage_rule_table():
+    firms = pd.DataFrame([
+        _firm(),
+        _firm(fills_unsolicited_orders=True),
+        _firm(explores_exporting=True),
+        _firm(years_exporting=1),
+        _firm(years_exporting=3),
+        _firm(years_exporting=3, explores_distant_markets=True),
+    ])
+    assert innovation_stage(firms).tolist() == [1, 2, 3, 4, 5, 6]
+    assert innovation_stage(firms, "cavusgil").tolist() == [1, 2, 2, 3, 4, 5]
+    assert innovation_stage(_firm(years_exporting=1), experienced_after=1) == 5
+    with pytest.raises(SmeTeachError, match="missing columns"):
+        innovation_stage(pd.DataFrame({"years_exporting": [1]}))
+    with pytest.raises(SmeTeachError, match="unknown innovation model"):
+        innovation_stage(_firm(), "uppsala")
+
+
+def test_network_situation_two_by_two():
+    table = {
+        (0.2, 0.2): "early starter",
+        (0.8, 0.2): "lonely international",
+        (0.2, 0.8): "late starter",
+        (0.8, 0.8): "international among others",
+    }
+    for (firm, market), name in table.items():
+        assert network_situation(firm, market) == name
+    f = pd.Series([0.2, 0.8, 0.2, 0.8], index=list("abcd"))
+    got = network_situation(f, [0.2, 0.2, 0.8, 0.8])
+    assert got.tolist() == list(table.values()) and got.index.tolist() == list("abcd")
+    assert network_situation(0.5, 0.5) == "international among others"  # >= threshold is high
+    assert network_situation(0.5, 0.5, threshold=0.6) == "early starter"
+    with pytest.raises(SmeTeachError, match="between 0 and 1"):
+        network_situation(1.2, 0.1)
+
+
+def test_inv_types_four_cells():
+    assert inv_type(1, 1) == "export/import start-up"
+    assert inv_type(1, 10) == "multinational trader"
+    assert inv_type(5, 1) == "geographically focused start-up"
+    assert inv_type(5, 10) == "global start-up"
+    assert inv_type([2, 2], [3, 3], many_activities=2, many_countries=3).tolist() == ["global start-up"] * 2
+    with pytest.raises(SmeTeachError, match="whole counts"):
+        inv_type(1.5, 2)
+
+
+def test_born_global_thresholds_and_definitions():
+    years = pd.Series([0, 3, 4, np.nan], index=list("abcd"))
+    share = [0.9, 0.25, 0.9, 0.9]
+    assert classify_born_global(years, share).tolist() == [True, True, False, False]
+    assert classify_born_global(years, share, definition="rennie_1993").tolist() == [True, False, False, False]
+    assert classify_born_global(1, 0.3, max_years=0) is False
+    with pytest.raises(SmeTeachError, match="unknown born-global definition"):
+        classify_born_global(1, 0.3, definition="knight")
+    with pytest.raises(SmeTeachError, match="foreign_sales_share"):
+        classify_born_global(1, 30)
