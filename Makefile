@@ -17,6 +17,7 @@ PYTEST_ARGS ?= -n 2
 help:
 	@echo "make lab    - install into $(VENV) and open the course in JupyterLab"
 	@echo "make test   - install with test tools, then run the whole test suite"
+	@echo "make workshop - serve the no-code workshop apps (course/workshop) with Voila on port $(WORKSHOP_PORT)"
 	@echo "make data   - regenerate datasets/ (synthetic files bit-identically, countries from installed packages)"
 
 $(BIN)/python:
@@ -56,6 +57,18 @@ data: install-dev
 
 bench: install-dev
 	$(BIN)/python -m bench
+
+# No-code workshop apps for SME owners: Voila serves course/workshop with code hidden, only the
+# widget extensions loaded (course/workshop/voila.json) and an offline page template
+# (course/workshop/jupyter). Answers saved by participants go to $(WORKSHOP_DIR).
+WORKSHOP_PORT ?= 8866
+WORKSHOP_DIR  ?= $(or $(SME_TEACH_WORKSHOP_DIR),$(HOME)/sme_teach_workshop)
+workshop: install
+	@echo "Workshop apps: open http://localhost:$(WORKSHOP_PORT)/ in a browser (Ctrl+C stops the server)."
+	@echo "Participants' saved answers go to $(WORKSHOP_DIR)"
+	SME_TEACH_WORKSHOP_DIR=$(WORKSHOP_DIR) JUPYTER_PATH=$(CURDIR)/course/workshop/jupyter$(if $(JUPYTER_PATH),:$(JUPYTER_PATH)) \
+	  $(BIN)/voila course/workshop --no-browser --port=$(WORKSHOP_PORT) \
+	  --Voila.config_file_paths=course/workshop $(WORKSHOP_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis test-output

@@ -1,0 +1,84 @@
+"""No-code workshop apps for SME owners (rendered by Voilà from ``course/workshop/``).
+
+Four apps, each a class whose ipywidgets page calls pure ``compute_*`` functions:
+
+- :func:`readiness_app` — the readiness diagnostic (CSF self-assessment, Bose 2016);
+- :func:`alliance_app` — the alliance planner (Alliance-FSA model, Bose & Bristy);
+- :func:`destination_app` — the destination explorer (CAGE and cultural distance);
+- :func:`spillover_app` — the spillover game (independent cascade on a local network).
+
+Each app makes a one-page PDF report (:func:`one_page_report`) and appends saved answers
+to a CSV in the workshop folder (``$SME_TEACH_WORKSHOP_DIR``, default
+``~/sme_teach_workshop``) with :func:`append_answers`.
+
+>>> from sme_teach import workshop
+>>> r = workshop.compute_destinations("BGD", ["IND", "GBR"], {"geographic": 1})
+>>> r.best
+'India'
+"""
+
+from ._compute import (
+    ANSWER_LABELS,
+    BAND_WORDS,
+    DESTINATION_FACTOR_LABELS,
+    AllianceResult,
+    DestinationResult,
+    ReadinessResult,
+    SpilloverResult,
+    WorkshopInputError,
+    compute_alliance,
+    compute_best_starts,
+    compute_destinations,
+    compute_readiness,
+    compute_spillover,
+    load_recommendations,
+)
+from ._report import one_page_report, report_filename
+from ._store import answers_csv_bytes, answers_path, append_answers, read_answers, workshop_dir
+
+__all__ = [
+    # apps (ipywidgets; imported on first use)
+    "readiness_app",
+    "alliance_app",
+    "destination_app",
+    "spillover_app",
+    "ReadinessApp",
+    "AllianceApp",
+    "DestinationApp",
+    "SpilloverApp",
+    # pure computations
+    "compute_readiness",
+    "compute_alliance",
+    "compute_destinations",
+    "compute_spillover",
+    "compute_best_starts",
+    "load_recommendations",
+    "ReadinessResult",
+    "AllianceResult",
+    "DestinationResult",
+    "SpilloverResult",
+    "WorkshopInputError",
+    "ANSWER_LABELS",
+    "BAND_WORDS",
+    "DESTINATION_FACTOR_LABELS",
+    # reports and answers
+    "one_page_report",
+    "report_filename",
+    "append_answers",
+    "read_answers",
+    "answers_csv_bytes",
+    "answers_path",
+    "workshop_dir",
+]
+
+_APPS = {"readiness_app", "alliance_app", "destination_app", "spillover_app",
+         "ReadinessApp", "AllianceApp", "DestinationApp", "SpilloverApp"}
+
+
+def __getattr__(name):
+    # the apps import ipywidgets and matplotlib: load them only when asked for
+    if name in _APPS:
+        from . import _apps
+
+        return getattr(_apps, name)
+    raise AttributeError(f"module 'sme_teach.workshop' has no attribute {name!r}")
