@@ -3,7 +3,9 @@
 For students (inside a notebook):
 
 - :func:`check` runs the visible tests of one question and says what to fix;
-- :func:`student_id`, :func:`student_seed`, :func:`student_data` give each student their own data.
+- :func:`student_id`, :func:`student_seed`, :func:`student_data` give each student their own data;
+- :func:`expect_frame`, :func:`expect_series`, :func:`expect_value` are grade-cell assertions whose
+  messages say what was expected and what was found.
 
 For lecturers (also the ``sme-teach`` command):
 
@@ -19,6 +21,7 @@ Importing this module is cheap: nbgrader, pandas and seaborn load inside the fun
 from ._check import CheckResult, check
 from ._course import find_course, release
 from ._engine import GradeRun, grade
+from ._expect import expect_frame, expect_series, expect_value
 from ._feedback import feedback
 from ._report import item_analysis, report
 from ._student import is_autograding, student_data, student_id, student_seed
@@ -27,6 +30,9 @@ __all__ = [
     "CheckResult",
     "GradeRun",
     "check",
+    "expect_frame",
+    "expect_series",
+    "expect_value",
     "feedback",
     "find_course",
     "grade",

@@ -96,8 +96,12 @@ def student_data(name: str, student: str | None = None, **kwargs):
     """This student's variant of data set ``name``: ``sme_teach.datasets.variant(name, seed, ...)``.
 
     The seed is :func:`student_seed` salted with ``name``, so every data set differs per student
-    but is the same each time the student (or the grader) asks.
+    but is the same each time the student (or the grader) asks. Variants are generated once per
+    process and handed out as copies, so hidden tests can ask again cheaply and a student's edits
+    to their copy change nothing else.
     """
+    import copy
+
     from .. import datasets
 
     variant = getattr(datasets, "variant", None)
@@ -105,7 +109,18 @@ def student_data(name: str, student: str | None = None, **kwargs):
         raise SmeTeachError(
             f"cannot make a per-student variant of {name!r}: sme_teach.datasets has no variant() yet; "
             "update sme_teach")
-    return variant(name, seed=student_seed(student, salt=name), **kwargs)
+    seed = student_seed(student, salt=name)
+    key = (name, seed, tuple(sorted(kwargs.items())))
+    if key not in _CACHE:
+        if len(_CACHE) >= 16:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = variant(name, seed=seed, **kwargs)
+    # a copy: changing your data must not change what a later call (or a hidden test) gets
+    return copy.deepcopy(_CACHE[key])
+
+
+#: (name, seed, options) -> data; grade cells ask for the same variant several times per notebook
+_CACHE: dict = {}
 
 
 _SAFE = re.compile(r"^[A-Za-z0-9_.@+-]+$")
