@@ -1,0 +1,124 @@
+"""compute_* functions of the foundation lessons' views (no browser), and that the views build."""
+
+from __future__ import annotations
+
+
+import pandas as pd
+import pytest
+
+from sme_teach import SmeTeachError, datasets, frameworks, measures
+from sme_teach.widgets import _foundations as fw
+
+KPIS = pd.DataFrame({
+    "kpi": ["EU contract", "Japan orders", "rejected consignment"],
+    "benefit": [90.0, 40.0, -30.0],
+    "cost": [20.0, 6.0, 0.0],
+    "probability": [0.30, 0.45, 0.15],
+})
+
+
+def test_compute_construct_matches_the_framework():
+    G = frameworks.load("csf")
+    c = fw.compute_construct("kpi_marginal_analysis")
+    assert c["label"] == G.nodes["kpi_marginal_analysis"]["label"]
+    assert c["definition"] == G.nodes["kpi_marginal_analysis"]["definition"]
+    assert c["quote"].startswith("They can make a list of different KPIs")
+    assert c["layer_label"] == "Future internationalization prospects"
+    assert sorted(c["inputs"]) == ["Barriers (impediments)", "Benefits"]
+    assert c["outputs"] == ["Future internationalization prospects"]
+    assert "Bose" in c["source"] and "2016" in c["source"]
+    # the Table 1 factors appear as inputs of the model node they inform
+    assert "Timing of Internationalization" in fw.compute_construct("timing")["inputs"]
+    with pytest.raises(SmeTeachError, match="expected one of"):
+        fw.compute_construct("benefit")
+
+
+def test_compute_literature_groups_table_1():
+    lit = datasets.load_literature_table()
+    summary = fw.compute_literature()
+    assert summary["studies"].sum() == len(lit) == 45
+    row = summary.set_index("success_factor").loc["Network, Alliance, Clusters"]
+    assert row["studies"] == 14 and row["informs"] == "Cluster or strategic networking"
+    assert summary["studies"].is_monotonic_decreasing
+    timing = fw.compute_literature("sf_timing_of_internationalization")
+    same = fw.compute_literature("Timing of Internationalization")
+    pd.testing.assert_frame_equal(timing, same)
+    assert len(timing) == 6 and timing["year"].is_monotonic_increasing
+    with pytest.raises(SmeTeachError, match="success factor"):
+        fw.compute_literature("Timing")
+
+
+def test_compute_marginal_analysis_equals_the_measure():
+    res = fw.compute_marginal_analysis(KPIS, probabilities={"EU contract": 0.5}, benefits={"Japan orders": 60})
+    changed = KPIS.assign(probability=[0.5, 0.45, 0.15], benefit=[90.0, 60.0, -30.0])
+    direct = measures.expected_net_benefit(changed)
+    assert res["total"] == pytest.approx(direct.total) == pytest.approx(0.5 * 90 - 20 + 0.45 * 60 - 6 - 4.5)
+    pd.testing.assert_frame_equal(res["table"], direct.table)
+    pd.testing.assert_frame_equal(res["sensitivity"], measures.sensitivity(changed, delta=0.1))
+    assert res["worthwhile"] and "worth pursuing" in res["verdict"]
+    # the input table is not modified
+    assert KPIS["probability"].tolist() == [0.30, 0.45, 0.15]
+    # no overrides = the case's own numbers
+    assert fw.compute_marginal_analysis(KPIS)["total"] == pytest.approx(measures.expected_net_benefit(KPIS).total)
+    with pytest.raises(SmeTeachError, match="unknown KPI"):
+        fw.compute_marginal_analysis(KPIS, probabilities={"EU contrct": 0.2})
+    with pytest.raises(SmeTeachError):
+        fw.compute_marginal_analysis(KPIS, probabilities={"EU contract": 1.5})
+
+
+def test_compute_uppsala_step_uses_the_measure_and_the_model():
+    chain = frameworks.layer_nodes(frameworks.load("uppsala"), "establishment_chain")
+    for activity in fw.UPPSALA_ACTIVITIES:
+        r = fw.compute_uppsala_step(activity)
+        assert r["step"] == measures.uppsala_stage(activity)
+        assert r["node"] == chain[r["step"] - 1]
+        assert r["stage_name"] == measures.UPPSALA_STAGES[r["step"]]
+        assert r["example"] == fw.UPPSALA_EXAMPLES[r["step"]]
+    assert [fw.compute_uppsala_step(a)["step"] for a in fw.UPPSALA_ACTIVITIES] == [1, 1, 2, 2, 3, 3, 4]
+    assert fw.compute_uppsala_step("agent", examples={2: "own case"})["example"] == "own case"
+    with pytest.raises(SmeTeachError, match="unknown entry mode"):
+        fw.compute_uppsala_step("licence")
+
+
+def test_compute_cultural_distance_equals_kogut_singh():
+    h = datasets.load_hofstede().set_index("iso3")
+    d = fw.compute_cultural_distance("BGD", ["USA", "IND", "GBR", "BGD"])
+    direct = measures.kogut_singh(h, "BGD", ["USA", "IND", "GBR"])
+    assert d["iso3"].tolist() == ["IND", "USA", "GBR"]  # home dropped, nearest first
+    assert d["kogut_singh"].tolist() == pytest.approx(direct.loc[["IND", "USA", "GBR"]].tolist())
+    assert d["country"].tolist() == ["India", "United States", "United Kingdom"]
+    # the value of a host does not depend on the other hosts listed
+    one = fw.compute_cultural_distance("BGD", ["USA"])["kogut_singh"].iloc[0]
+    assert one == pytest.approx(direct["USA"])
+    # distance is symmetric once variances are fixed by the whole table
+    back = fw.compute_cultural_distance("USA", ["BGD"])["kogut_singh"].iloc[0]
+    assert back == pytest.approx(direct["USA"])
+    assert len(fw.compute_cultural_distance()) == len(fw.DEFAULT_HOSTS)
+
+
+def test_views_build_with_marked_control_and_result():
+    pytest.importorskip("ipywidgets")
+    views = [fw.construct_explorer(show_diagram=False), fw.literature_explorer(),
+             fw.marginal_analysis_explorer(KPIS), fw.uppsala_stepper(show_diagram=False),
+             fw.cultural_distance_chart()]
+
+    def walk(w):
+        yield w
+        for c in getattr(w, "children", ()):
+            yield from walk(c)
+
+    for view in views:
+        widgets = list(walk(view))
+        controls = [w for w in widgets if "sme-control" in w._dom_classes]
+        results = [w for w in widgets if "sme-result" in w._dom_classes]
+        assert len(controls) == 1 and len(results) == 1
+        control, result = controls[0], results[0]
+        assert control.description
+        before = result.value
+        opts = getattr(control, "options", None)
+        if opts:
+            values = [o[1] if isinstance(o, tuple) else o for o in opts]
+            control.value = values[(values.index(control.value) + 1) % len(values)]
+        else:
+            control.value = min(control.max, control.value + control.step)
+        assert result.value != before
