@@ -84,11 +84,25 @@ def wait_kernel_idle(page, *, timeout_ms: int = 120_000):
     )
 
 
-def run_all_cells(page, *, timeout_ms: int = 180_000):
-    """Run ▸ Run All Cells through the menu, then wait for every cell to finish."""
-    page.click(".jp-NotebookPanel .jp-Notebook")
-    page.click("#jp-MainMenu >> text=Run")
-    page.click(".lm-Menu-content >> text=Run All Cells")
+def run_all_cells(page, *, timeout_ms: int = 180_000, attempts: int = 3):
+    """Run ▸ Run All Cells through the menu, then wait for every cell to finish.
+
+    On a loaded machine the first click can land before the kernel connection is up, and
+    nothing runs; we then try again (at most ``attempts`` times) rather than wait forever.
+    """
+    started = """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')]
+        .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
+    for attempt in range(attempts):
+        page.click(".jp-NotebookPanel .jp-Notebook")
+        page.click("#jp-MainMenu >> text=Run")
+        page.click(".lm-Menu-content >> text=Run All Cells")
+        try:
+            page.wait_for_function(started, timeout=30_000)
+            break
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+            wait_kernel_idle(page, timeout_ms=timeout_ms)
     # every code cell has an execution count once it has run
     page.wait_for_function(
         """() => {
