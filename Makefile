@@ -18,6 +18,7 @@ help:
 	@echo "make lab    - install into $(VENV) and open the course in JupyterLab"
 	@echo "make test   - install with test tools, then run the whole test suite"
 	@echo "make workshop - serve the no-code workshop apps (course/workshop) with Voila on port $(WORKSHOP_PORT)"
+	@echo "make site   - build the static course website into course/_build/html (offline, Jupyter Book 1)"
 	@echo "make data   - regenerate datasets/ (synthetic files bit-identically, countries from installed packages)"
 
 $(BIN)/python:
@@ -33,10 +34,14 @@ $(VENV)/.installed-runtime: pyproject.toml course/jupyterlab-overrides.json | $(
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (sme_teach)" >/dev/null
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp course/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	@# Byte-compile once: with PYTHONDONTWRITEBYTECODE set (common in containers) every kernel
+	@# would otherwise recompile its imports (debugpy alone costs ~2 s per kernel start).
+	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib >/dev/null || true
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-runtime
 	$(UV) pip install --quiet --python $(BIN)/python -e '.[dev]'
+	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib >/dev/null || true
 	touch $@
 
 install: $(VENV)/.installed-runtime
@@ -69,6 +74,17 @@ workshop: install
 	SME_TEACH_WORKSHOP_DIR=$(WORKSHOP_DIR) JUPYTER_PATH=$(CURDIR)/course/workshop/jupyter$(if $(JUPYTER_PATH),:$(JUPYTER_PATH)) \
 	  $(BIN)/voila course/workshop --no-browser --port=$(WORKSHOP_PORT) \
 	  --Voila.config_file_paths=course/workshop $(WORKSHOP_ARGS)
+
+# The static course website (Jupyter Book 1, builds offline) in course/_build/html: lessons executed in
+# parallel and cached, widgets shown as their static result, warnings are errors. SITE_ARGS e.g. --jobs 4.
+SITE_ARGS ?=
+$(VENV)/.installed-site: pyproject.toml $(VENV)/.installed-runtime
+	$(UV) pip install --quiet --python $(BIN)/python -e '.[site]'
+	touch $@
+
+site: $(VENV)/.installed-site
+	$(BIN)/python scripts/build_site.py $(SITE_ARGS)
+	@echo "Open course/_build/html/index.html in a browser (or: $(BIN)/python -m http.server -d course/_build/html)."
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis test-output
