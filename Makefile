@@ -12,11 +12,12 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 PYTEST_ARGS ?= -n 2
 
-.PHONY: lab test install install-dev browser data bench site workshop clean help
+.PHONY: lab test install install-dev browser hub data bench site workshop clean help
 
 help:
 	@echo "make lab    - install into $(VENV) and open the course in JupyterLab"
 	@echo "make test   - install with test tools, then run the whole test suite"
+	@echo "make hub    - install what the JupyterHub end-to-end test needs (root: postgresql, proxy, users' env)"
 	@echo "make workshop - serve the no-code workshop apps (course/workshop) with Voila on port $(WORKSHOP_PORT)"
 	@echo "make site   - build the static course website into course/_build/html (offline, Jupyter Book 1)"
 	@echo "make data   - regenerate datasets/ (synthetic files bit-identically, countries from installed packages)"
@@ -54,7 +55,12 @@ lab: install
 browser:
 	@bash scripts/ensure_chromium.sh
 
-test: install-dev browser
+# The JupyterHub end-to-end test (tests/test_hub_e2e.py) needs configurable-http-proxy (npm, into
+# .venv/node), a course environment real local users can run (.venv/userenv) and Debian's postgresql.
+hub: install-dev
+	@bash scripts/ensure_hub_deps.sh
+
+test: install-dev browser hub
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 data: install-dev

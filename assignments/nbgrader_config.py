@@ -15,6 +15,9 @@ c.CourseDirectory.course_id = "sme_teach"
 c.CourseDirectory.root = HERE
 # the gradebook lives next to this file, whatever the current folder (it is git-ignored)
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
+# several instructors grading at once: a PostgreSQL gradebook (pip install 'sme-teach[hub]'; keep this
+# file 0600 then, it holds the password; see course/deploy/README.md)
+# c.CourseDirectory.db_url = "postgresql://gradebook:PASSWORD@dbhost:5432/gradebook"
 # folders students must not hand in or that nbgrader should not copy around
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.db"]
 c.CourseDirectory.max_file_size = 5000  # kB per file copied into a submission
