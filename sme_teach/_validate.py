@@ -12,11 +12,19 @@ from collections.abc import Iterable, Sequence
 from ._errors import SmeTeachError
 
 __all__ = [
+    "broadcast",
+    "check_bool",
     "check_choice",
     "check_choices",
     "check_columns",
     "check_finite",
+    "check_int",
+    "check_mapping",
+    "check_number",
+    "check_path",
     "check_range",
+    "check_rng_seed",
+    "read_yaml",
     "suggest",
 ]
 
@@ -45,8 +53,8 @@ def check_choice(value, choices: Sequence, what: str):
     sme_teach._errors.SmeTeachError: unknown alliance 'joint marketting' (did you mean 'joint_marketing'?); expected one of: joint_marketing, common_pricing
     """
     try:
-        ok = value in choices
-    except TypeError:
+        ok = bool(value in choices)
+    except (TypeError, ValueError):  # unhashable, or an array/DataFrame compared element-wise
         ok = False
     if not ok:
         listed = ", ".join(map(str, choices))
@@ -74,6 +82,9 @@ def check_columns(frame, required: Iterable[str], what: str = "table"):
         raise SmeTeachError(f"{what} must be a pandas DataFrame, got {type(frame).__name__}")
     required = list(required)
     missing = [c for c in required if c not in frame.columns]
+    dup = [c for c in required if c not in missing and (frame.columns == c).sum() > 1]
+    if dup:
+        raise SmeTeachError(f"{what} has column {dup[0]!r} more than once; expected each column once")
     if missing:
         raise SmeTeachError(
             f"{what} is missing columns {missing}; expected columns {required}, "
@@ -96,8 +107,10 @@ def check_finite(values, what: str):
 
     try:
         arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise SmeTeachError(f"{what} must be numbers; could not read {values!r} as numbers ({exc})") from None
+    except (TypeError, ValueError, OverflowError) as exc:
+        shown = repr(values)
+        shown = shown if len(shown) <= 80 else shown[:77] + "..."
+        raise SmeTeachError(f"{what} must be numbers; could not read {shown} as numbers ({exc})") from None
     bad = ~np.isfinite(arr)
     if bad.any():
         if arr.ndim == 0:
@@ -129,3 +142,134 @@ def check_range(values, low: float, high: float, what: str):
             f"{what} must lie between {low:g} and {high:g}; found {arr[tuple(pos)]:g} at position {where}"
         )
     return arr
+
+
+def check_bool(value, what: str) -> bool:
+    """Return ``value`` if it is True or False; raise otherwise (a truthy string is not a yes).
+
+    >>> check_bool("yes", "as_frame")
+    Traceback (most recent call last):
+    ...
+    sme_teach._errors.SmeTeachError: as_frame must be True or False, got 'yes'
+    """
+    import numpy as np
+
+    if not isinstance(value, (bool, np.bool_)):
+        raise SmeTeachError(f"{what} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_int(value, what: str, low: int | None = None) -> int:
+    """Return ``value`` as an int if it is a whole number (not a bool) ``>= low``; raise otherwise.
+
+    >>> check_int(2.5, "runs", 1)
+    Traceback (most recent call last):
+    ...
+    sme_teach._errors.SmeTeachError: runs must be a whole number of at least 1, got 2.5
+    """
+    import numbers
+
+    at_least = f" of at least {low}" if low is not None else ""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or (low is not None and value < low):
+        raise SmeTeachError(f"{what} must be a whole number{at_least}, got {value!r}")
+    return int(value)
+
+
+def check_mapping(value, what: str, expected: str = "a dict") -> dict:
+    """Return ``value`` as a dict if it is a mapping (dict or pandas Series); raise otherwise."""
+    import pandas as pd
+
+    if isinstance(value, pd.Series):
+        value = value.to_dict()
+    if not isinstance(value, dict):
+        raise SmeTeachError(f"{what} must be {expected}, got {type(value).__name__}")
+    return value
+
+
+def check_rng_seed(seed, what: str = "seed"):
+    """Return ``seed`` if :func:`numpy.random.default_rng` accepts it (None, an int >= 0 or a Generator).
+
+    >>> check_rng_seed(-1)
+    Traceback (most recent call last):
+    ...
+    sme_teach._errors.SmeTeachError: seed must be None, a whole number >= 0 or a numpy Generator, got -1
+    """
+    import numbers
+
+    import numpy as np
+
+    ok = seed is None or isinstance(seed, (np.random.Generator, np.random.SeedSequence, np.random.BitGenerator)) \
+        or (isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0)
+    if not ok:
+        raise SmeTeachError(f"{what} must be None, a whole number >= 0 or a numpy Generator, got {seed!r}")
+    return seed
+
+
+def broadcast(**arrays):
+    """Broadcast named arrays together; raise naming them and their shapes if they do not fit.
+
+    >>> broadcast(lat1=[0, 1], lon1=[0, 1, 2])
+    Traceback (most recent call last):
+    ...
+    sme_teach._errors.SmeTeachError: lat1 and lon1 must have the same length (or be single numbers); got shapes (2,) and (3,)
+    """
+    import numpy as np
+
+    values = [np.asarray(a) for a in arrays.values()]
+    try:
+        return np.broadcast_arrays(*values)
+    except ValueError:
+        names = list(arrays)
+        raise SmeTeachError(
+            f"{', '.join(names[:-1])} and {names[-1]} must have the same length (or be single numbers); "
+            f"got shapes {' and '.join(str(v.shape) for v in values)}"
+        ) from None
+
+
+def check_path(path, what: str = "file"):
+    """Return ``path`` as a :class:`~pathlib.Path` to an existing file; raise otherwise."""
+    import os
+    from pathlib import Path
+
+    if not isinstance(path, (str, os.PathLike)) or isinstance(path, bytes):
+        raise SmeTeachError(f"{what} must be a file path (str or pathlib.Path), got {type(path).__name__}")
+    try:
+        p = Path(path)
+        is_file = p.is_file()
+    except (TypeError, ValueError, OSError):
+        raise SmeTeachError(f"{what} must be a file path (str or pathlib.Path), got {path!r}") from None
+    if not is_file:
+        raise SmeTeachError(f"{what} {str(p)!r} does not exist; expected a YAML file")
+    return p
+
+
+def read_yaml(path, fname: str):
+    """Parse a UTF-8 YAML file; raise naming the file if it is not text or not YAML."""
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            # libyaml's safe loader when available (same result, several times faster)
+            return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    except UnicodeDecodeError as exc:
+        raise SmeTeachError(f"{fname}: not a UTF-8 text file ({exc.reason} at byte {exc.start}); expected YAML") from None
+    except yaml.YAMLError as exc:
+        raise SmeTeachError(f"{fname}: not valid YAML ({exc})") from None
+
+
+def check_number(value, low: float, high: float, what: str) -> float:
+    """Return one finite number ``low <= value <= high`` as a float; raise for lists, NaN, text, bools.
+
+    >>> check_number([0.2, 0.3], 0, 1, "p")
+    Traceback (most recent call last):
+    ...
+    sme_teach._errors.SmeTeachError: p must be a single number between 0 and 1, got [0.2, 0.3]
+    """
+    import numbers
+
+    import numpy as np
+
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        if not (isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf"):
+            raise SmeTeachError(f"{what} must be a single number between {low:g} and {high:g}, got {value!r}")
+    return float(check_range(value, low, high, what))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._errors import SmeTeachError
+from .._validate import check_bool
 from ._schema import Column, Schema, read_table
 
 __all__ = [
@@ -126,6 +127,7 @@ def load_countries(split_lists: bool = False):
     >>> load_countries(split_lists=True).set_index("iso3").loc["IND", "languages"]
     ['hi', 'en']
     """
+    split_lists = check_bool(split_lists, "split_lists")
     frame = read_table("countries.csv", COUNTRIES_SCHEMA)
     if split_lists:
         frame = _split(frame, ("languages", "language_shares", "neighbours"), numeric=("language_shares",))

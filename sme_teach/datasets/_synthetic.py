@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 
 from .._errors import SmeTeachError
-from .._validate import check_choice
+from .._validate import check_bool, check_choice, check_number
 from ._schema import Column, Schema, check_frame, read_table, stable_seed, write_csv
 
 __all__ = [
@@ -720,17 +720,17 @@ def generate_alliance_network(n: int = 1000, seed=DEFAULT_SEED, *, community_siz
     import numpy as np
     import pandas as pd
 
-    if not isinstance(n, (int, np.integer)) or n < 3:
-        raise SmeTeachError(f"n must be an integer of at least 3 firms, got {n!r}")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 3 <= n <= 10_000_000:
+        raise SmeTeachError(f"n must be an integer of at least 3 and at most 10,000,000 firms, got {n!r}")
     if not isinstance(k, (int, np.integer)) or k < 2 or k % 2:
         raise SmeTeachError(f"k must be an even integer of at least 2, got {k!r}")
     if not isinstance(community_size, (int, np.integer)) or community_size < k + 1:
         raise SmeTeachError(f"community_size must be an integer larger than k={k}, got {community_size!r}")
-    if not 0 <= p_cross <= 1:
-        raise SmeTeachError(f"p_cross must lie between 0 and 1, got {p_cross!r}")
+    check_number(p_cross, 0, 1, "p_cross")
+    check_bool(as_frame, "as_frame")
     rng = _rng(seed, 4)
     n = int(n)
-    n_comm = max(1, int(round(n / community_size)))
+    n_comm = 1 if community_size > n else max(1, int(round(n / community_size)))
     # community sizes: multinomial around the mean, at least k+1 each
     community = np.sort(rng.integers(0, n_comm, size=n))
     sizes = np.bincount(community, minlength=n_comm)

@@ -7,7 +7,7 @@ import functools
 from pathlib import Path
 
 from .._errors import SmeTeachError
-from .._validate import check_choice
+from .._validate import check_choice, check_path, read_yaml
 
 DATA_DIR = Path(__file__).with_name("data")
 
@@ -69,9 +69,7 @@ def load_file(path) -> "networkx.DiGraph":  # noqa: F821
     The file is read and validated every call's first time per path and
     modification time; the graph returned is always a fresh copy.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise SmeTeachError(f"framework file {str(path)!r} does not exist; expected a YAML file")
+    path = check_path(path, "framework file")
     spec = _parse(str(path), path.stat().st_mtime_ns)
     # The parsed spec is cached; copy it so that editing a graph (e.g. a layer's
     # ``moderates`` mapping) never leaks into later loads.
@@ -80,16 +78,25 @@ def load_file(path) -> "networkx.DiGraph":  # noqa: F821
 
 @functools.lru_cache(maxsize=32)
 def _parse(path: str, mtime_ns: int) -> dict:
-    import yaml
-
     fname = Path(path).name
-    try:
-        with open(path, encoding="utf-8") as fh:
-            spec = yaml.safe_load(fh)
-    except yaml.YAMLError as exc:
-        raise SmeTeachError(f"{fname}: not valid YAML ({exc})") from None
+    spec = read_yaml(path, fname)
     _validate(spec, fname)
     return spec
+
+
+def _check_framework(G, what: str = "G"):
+    """Raise unless ``G`` is a framework graph made by :func:`load` (a DiGraph with ``layers``)."""
+    import networkx as nx
+
+    if not isinstance(G, nx.DiGraph):
+        raise SmeTeachError(f"{what} must be a framework graph from frameworks.load(), got {type(G).__name__}")
+    layers = G.graph.get("layers")
+    if not isinstance(layers, list) or not all(isinstance(la, dict) and "id" in la for la in layers):
+        raise SmeTeachError(
+            f"{what} is not a framework graph: expected G.graph['layers'] (a list of layers) as set by "
+            f"frameworks.load(); got {layers!r}"
+        )
+    return G
 
 
 def _fail(fname: str, where: str, problem: str):
@@ -117,6 +124,8 @@ def _validate(spec, fname: str) -> None:
     for i, layer in enumerate(layers):
         where = f"layer {i + 1}" + (f" ({layer.get('id')!r})" if isinstance(layer, dict) else "")
         _check_keys(layer, _LAYER_KEYS, ("id", "label"), fname, where)
+        if not isinstance(layer["id"], str):
+            _fail(fname, where, f"'id' must be text, got {layer['id']!r}")
         if layer["id"] in layer_ids:
             _fail(fname, where, "duplicate layer id")
         layer_ids.append(layer["id"])
@@ -128,6 +137,12 @@ def _validate(spec, fname: str) -> None:
     for i, node in enumerate(nodes):
         where = f"node {i + 1}" + (f" ({node.get('id')!r})" if isinstance(node, dict) else "")
         _check_keys(node, _NODE_KEYS, _REQUIRED_NODE_KEYS, fname, where)
+        if not isinstance(node["id"], str):
+            _fail(fname, where, f"'id' must be text, got {node['id']!r}")
+        if "order" in node and (isinstance(node["order"], bool) or not isinstance(node["order"], (int, float))):
+            _fail(fname, where, f"'order' must be a number, got {node['order']!r}")
+        if not isinstance(node["layer"], str):
+            _fail(fname, where, f"'layer' must be a layer id (text), got {node['layer']!r}")
         if node["id"] in node_layer:
             _fail(fname, where, "duplicate node id")
         if node["layer"] not in layer_ids:
@@ -146,17 +161,19 @@ def _validate(spec, fname: str) -> None:
             if not isinstance(mod, dict) or set(mod) != {"from", "to"}:
                 _fail(fname, where, "'moderates' must be a mapping with keys 'from' and 'to' (layer ids)")
             for key in ("from", "to"):
-                if mod[key] not in layer_ids:
+                if not isinstance(mod[key], str) or mod[key] not in layer_ids:
                     _fail(fname, where, f"moderates.{key}: unknown layer {mod[key]!r}; expected one of: {', '.join(layer_ids)}")
 
     seen = set()
+    if not isinstance(spec.get("edges") or [], list):
+        _fail(fname, "edges", f"expected a list of edges, got {type(spec['edges']).__name__}")
     for i, edge in enumerate(spec.get("edges") or []):
         where = f"edge {i + 1}" + (
             f" ({edge.get('source')!r} -> {edge.get('target')!r})" if isinstance(edge, dict) else ""
         )
         _check_keys(edge, _EDGE_KEYS, _REQUIRED_EDGE_KEYS, fname, where)
         for end in ("source", "target"):
-            if edge[end] not in node_layer:
+            if not isinstance(edge[end], str) or edge[end] not in node_layer:
                 check = ", ".join(sorted(node_layer))
                 _fail(fname, where, f"unknown {end} node {edge[end]!r}; expected one of: {check}")
         if (edge["source"], edge["target"]) in seen:
@@ -172,7 +189,8 @@ def _validate(spec, fname: str) -> None:
         G.add_edges_from((e["source"], e["target"]) for e in spec.get("edges") or [])
         if not nx.is_directed_acyclic_graph(G):
             cycle = nx.find_cycle(G)
-            _fail(fname, "edges", f"the model is declared acyclic but has a cycle: {cycle}")
+            _fail(fname, "edges", f"the model is declared acyclic but has a cycle: {cycle}; expected no cycles "
+                  "(or set 'acyclic: false')")
 
 
 def _build(spec: dict, path: Path):
@@ -220,6 +238,7 @@ def layer_nodes(G, layer: str) -> list[str]:
     >>> len(layer_nodes(G, "fsa"))
     20
     """
+    _check_framework(G)
     layers = [layer_["id"] for layer_ in G.graph.get("layers", [])]
     check_choice(layer, layers, f"layer of framework {G.graph.get('name')!r}")
     found = [(d.get("order", 0), n) for n, d in G.nodes(data=True) if d.get("layer") == layer]
@@ -234,6 +253,7 @@ def nodes_frame(G):
     """
     import pandas as pd
 
+    _check_framework(G)
     rows = [{"id": n, **d} for n, d in G.nodes(data=True)]
     cols = ["id", "layer", "label", "definition", "source", "quote"]
     df = pd.DataFrame(rows)
@@ -248,8 +268,10 @@ def edges_frame(G, kind: str | None = None):
     """The edges of a framework as a DataFrame with ``source, target, kind, rationale, inferred``."""
     import pandas as pd
 
+    _check_framework(G)
     rows = [{"source": u, "target": v, **d} for u, v, d in G.edges(data=True)]
     df = pd.DataFrame(rows, columns=["source", "target", "kind", "rationale", "inferred", "note"])
     if kind is not None:
+        check_choice(kind, sorted({str(k) for k in df["kind"].dropna()}), "edge kind")
         df = df[df["kind"] == kind].reset_index(drop=True)
     return df

@@ -6,7 +6,34 @@ message in the feedback and :func:`sme_teach.grading.check` shows it in the stud
 
 from __future__ import annotations
 
+from .._errors import SmeTeachError
+from .._validate import check_number
+
 __all__ = ["expect_frame", "expect_series", "expect_value"]
+
+
+def _check_options(what=None, name=None, atol=None, rtol=None):
+    """Validate the grade cell's own arguments (the lecturer's, not the student's): SmeTeachError."""
+    for label, value in (("what", what), ("name", name)):
+        if value is not None and not isinstance(value, str):
+            raise SmeTeachError(f"{label} must be text (used in messages), got {value!r}")
+    import numpy as np
+
+    return check_number(atol, 0, np.inf, "atol"), check_number(rtol, 0, np.inf, "rtol")
+
+
+def _label_list(value, what: str):
+    """A list of row/column labels given by the lecturer (columns=, rows=, index=)."""
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__") or isinstance(value, dict):
+        raise SmeTeachError(f"{what} must be a list of labels, got {value!r}")
+    value = list(value)
+    try:
+        set(value)
+    except TypeError:
+        raise SmeTeachError(f"{what} must be a list of hashable labels (text or numbers), got {value!r}") from None
+    return value
 
 
 def _fmt(value) -> str:
@@ -31,8 +58,25 @@ def _differs(a, b, atol: float, rtol: float) -> bool:
     if isinstance(b, (int, float, np.integer, np.floating)):
         if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, float, np.integer, np.floating)):
             return True
-        return not abs(float(a) - float(b)) <= atol + rtol * abs(float(b))
-    return a != b
+        try:
+            return not abs(float(a) - float(b)) <= atol + rtol * abs(float(b))
+        except OverflowError:  # integers too large for a float: compare exactly
+            return a != b
+    try:
+        return bool(a != b)
+    except (TypeError, ValueError):  # arrays, frames: element-wise comparison has no single truth value
+        try:
+            return not bool(np.array_equal(np.asarray(a, dtype=object), np.asarray(b, dtype=object)))
+        except (TypeError, ValueError):
+            return True
+
+
+def _hashable(value) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _plural(word: str, n: int) -> str:
@@ -51,6 +95,12 @@ def _compare(found: dict, wanted: dict, column: str, what: str, atol: float, rto
 
 def _keys(values, what, name, expected_keys=None):
     keys = list(values)
+    try:
+        set(keys)
+    except TypeError:
+        bad = next(k for k in keys if not _hashable(k))
+        raise AssertionError(f"{name} has a {what} label {bad!r} that is not text or a number; "
+                             f"expected one row per {what}, labelled by text or numbers") from None
     dup = sorted({k for k in keys if keys.count(k) > 1}, key=str) if len(set(keys)) < len(keys) else []
     if dup:
         raise AssertionError(f"{name} lists {what} {dup[0]!r} more than once; expected one row per {what}")
@@ -102,6 +152,19 @@ def expect_frame(answer, expected=None, *, key=None, columns=None, rows=None, wh
     """
     import pandas as pd
 
+    atol, rtol = _check_options(what, name, atol, rtol)
+    if expected is not None and not isinstance(expected, pd.DataFrame):
+        raise SmeTeachError(f"expected must be a pandas DataFrame (the right answer) or None, got {type(expected).__name__}")
+    columns = _label_list(columns, "columns")
+    rows = _label_list(rows, "rows")
+    if key is not None:
+        if not _hashable(key):
+            raise SmeTeachError(f"key must be one column name, got {key!r}")
+        if expected is not None and key not in expected.columns:
+            raise SmeTeachError(f"key {key!r} is not a column of expected; expected one of {list(expected.columns)}")
+    if expected is not None and (expected.columns.has_duplicates or (key is not None and expected[key].duplicated().any())
+                                 or (key is None and expected.index.has_duplicates)):
+        raise SmeTeachError("expected must have unique columns and one row per key; check the right answer")
     if columns is None and expected is not None:
         columns = list(expected.columns)
     cols_txt = f" with columns {list(columns)}" if columns is not None else ""
@@ -109,6 +172,12 @@ def expect_frame(answer, expected=None, *, key=None, columns=None, rows=None, wh
         raise AssertionError(f"expected {name} to be a DataFrame{cols_txt}, got {_type_name(answer)}")
     if columns is not None and sorted(map(str, answer.columns)) != sorted(map(str, columns)):
         raise AssertionError(f"expected {name} to be a DataFrame{cols_txt}, got columns {list(answer.columns)}")
+    if answer.columns.has_duplicates:
+        dup = answer.columns[answer.columns.duplicated()][0]
+        raise AssertionError(f"{name} has column {dup!r} more than once; expected each column once")
+    if key is not None and key not in answer.columns:
+        raise AssertionError(f"expected {name} to have a column {key!r} (one row per {what}), "
+                             f"got columns {list(answer.columns)}")
     found_keys = answer[key] if key is not None else answer.index
     if expected is not None:
         rows = list(expected[key] if key is not None else expected.index)
@@ -138,6 +207,14 @@ def expect_series(answer, expected=None, *, index=None, what: str = "entry", nam
     """
     import pandas as pd
 
+    atol, rtol = _check_options(what, name, atol, rtol)
+    if expected is not None and not isinstance(expected, pd.Series):
+        raise SmeTeachError(f"expected must be a pandas Series (the right answer) or None, got {type(expected).__name__}")
+    if expected is not None and expected.index.has_duplicates:
+        raise SmeTeachError("expected must have one entry per label; its index has duplicates")
+    index = _label_list(index, "index")
+    if not isinstance(ordered, bool):
+        raise SmeTeachError(f"ordered must be True or False, got {ordered!r}")
     if not isinstance(answer, pd.Series):
         raise AssertionError(f"expected {name} to be a pandas Series, got {_type_name(answer)}")
     if index is None and expected is not None:
@@ -164,6 +241,7 @@ def expect_value(answer, expected, *, name: str = "your answer", atol: float = 1
     """
     import numpy as np
 
+    atol, rtol = _check_options(None, name, atol, rtol)
     if isinstance(expected, (int, float, np.integer, np.floating)) and not isinstance(expected, bool) \
             and not isinstance(answer, (int, float, np.integer, np.floating)):
         raise AssertionError(f"expected {name} to be a number, got {_type_name(answer)} {_fmt(answer)}")

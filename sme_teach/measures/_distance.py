@@ -209,6 +209,10 @@ def kogut_singh(scores, home, hosts=None, dimensions=("PDI", "IDV", "MAS", "UAI"
     table = _by_iso3(scores, "scores")
     if isinstance(dimensions, str):
         dimensions = [dimensions]
+    if not isinstance(dimensions, (list, tuple, pd.Index, np.ndarray)):
+        raise SmeTeachError(
+            f"dimensions must be a list of Hofstede dimensions such as ['PDI', 'IDV'], got {dimensions!r}"
+        )
     dimensions = check_choices(list(dimensions), list(HOFSTEDE_DIMENSIONS), "Hofstede dimension")
     if not dimensions:
         raise SmeTeachError("dimensions is empty; expected some of PDI, IDV, MAS, UAI, LTO, IVR")
@@ -534,7 +538,10 @@ def rank_destinations(home, candidates, weights, countries=None, hofstede=None):
     table = _prepare_countries(countries)
     if isinstance(candidates, str):
         candidates = [candidates]
-    if candidates is None or len(list(candidates)) == 0:
+    if candidates is not None and (isinstance(candidates, (bytes, dict)) or not hasattr(candidates, "__iter__")):
+        raise SmeTeachError(f"candidates must be a list of ISO3 codes, got {candidates!r}")
+    candidates = [] if candidates is None else list(candidates)
+    if len(candidates) == 0:
         raise SmeTeachError("candidates is empty; expected a list of ISO3 codes")
     cage = cage_distance(home, list(candidates), table)
     cand = list(cage.index)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import SmeTeachError
-from .._validate import check_choices, check_columns, check_finite, check_range
+from .._validate import broadcast, check_bool, check_choices, check_columns, check_finite, check_number, check_range
 
 __all__ = ["fsts", "entropy_diversification", "doi_index", "DOI_COMPONENTS"]
 
@@ -73,12 +73,10 @@ def fsts(foreign_sales, total_sales):
     """
     f = check_finite(foreign_sales, "foreign_sales")
     t = check_finite(total_sales, "total_sales")
-    try:
-        f, t = np.broadcast_arrays(f, t)
-    except ValueError:
-        raise SmeTeachError(
-            f"foreign_sales and total_sales must have the same length; got shapes {f.shape} and {t.shape}"
-        ) from None
+    for arr, what in ((f, "foreign_sales"), (t, "total_sales")):
+        if arr.ndim > 1:
+            raise SmeTeachError(f"{what} must be a number or a 1-D list of numbers; got shape {arr.shape}")
+    f, t = broadcast(foreign_sales=f, total_sales=t)
     check_range(f, 0, np.inf, "foreign_sales")
     if (t <= 0).any():
         pos = int(np.argwhere(np.atleast_1d(t <= 0))[0][0])
@@ -154,9 +152,15 @@ def entropy_diversification(shares, *, normalize: bool = False, tol: float = 1e-
     ...
     sme_teach._errors.SmeTeachError: shares of firm 0 sum to 0.9, expected 1 (pass normalize=True to rescale raw sales)
     """
+    normalize = check_bool(normalize, "normalize")
+    tol = check_number(tol, 0, np.inf, "tol")
     single = not isinstance(shares, pd.DataFrame)
     if single:
-        if isinstance(shares, (str, bytes, dict)) or np.ndim(shares) != 1:
+        try:
+            ndim = np.ndim(shares)
+        except ValueError:  # ragged nested lists
+            ndim = -1
+        if isinstance(shares, (str, bytes, dict)) or ndim != 1:
             raise SmeTeachError(
                 "shares must be a 1-D sequence or Series (one firm) or a DataFrame (rows = firms); "
                 f"got {type(shares).__name__}"
@@ -292,8 +296,20 @@ def doi_index(data, components=None, weights=None):
                 f"no DOI components found; expected some of {list(DOI_COMPONENTS)}, "
                 f"got {[str(c) for c in frame.columns]}"
             )
+        check_columns(frame, components, "data")
     else:
+        if isinstance(components, str):
+            components = [components]
+        if not isinstance(components, (list, tuple, pd.Index, np.ndarray)):
+            raise SmeTeachError(
+                f"components must be a list of DOI components such as {list(DOI_COMPONENTS)[:2]}; "
+                f"got {type(components).__name__}"
+            )
         components = check_choices(list(components), list(DOI_COMPONENTS), "DOI component")
+        if not components:
+            raise SmeTeachError(f"components is empty; expected some of {list(DOI_COMPONENTS)}")
+        if len(set(components)) < len(components):
+            raise SmeTeachError(f"components lists a DOI component twice: {components}; expected each once")
         check_columns(frame, components, "data")
     if weights is None:
         w = np.ones(len(components))

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import SmeTeachError
-from .._validate import check_columns, check_range
+from .._validate import check_columns, check_number, check_range
 
 __all__ = ["EntryRecommendation", "ENTRY_MODES", "recommend_entry_mode"]
 
@@ -151,7 +151,7 @@ def recommend_entry_mode(asset_specificity=None, country_risk=None, cultural_dis
     >>> recommend_entry_mode(data=df)["mode"].tolist()
     ['wholly owned subsidiary', 'licensing or franchising']
     """
-    h = float(check_range([high], 0.01, 1, "high")[0])
+    h = check_number(high, 0.01, 1, "high")
     if data is not None:
         if not all(v is None for v in (asset_specificity, country_risk, cultural_distance, firm_size,
                                        international_experience)):
@@ -170,6 +170,6 @@ def recommend_entry_mode(asset_specificity=None, country_risk=None, cultural_dis
     for k, v in values.items():
         if np.ndim(v) != 0:
             raise SmeTeachError(f"{k} must be one number for a single recommendation; use data= for many firms")
-        arrays.append(check_range([v], 0, 1, k))
+        arrays.append(np.array([check_number(v, 0, 1, k)]))
     mode, reasons = _rules(*arrays, h)
     return EntryRecommendation(str(mode[0]), ENTRY_MODES[mode[0]], reasons[0])

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .._errors import SmeTeachError
-from .._validate import check_columns, check_finite, check_range
+from .._validate import check_columns, check_finite, check_number, check_range
 
 __all__ = ["MarginalAnalysis", "expected_net_benefit", "sensitivity"]
 
@@ -154,7 +154,7 @@ def sensitivity(kpis, delta: float = 0.1) -> pd.DataFrame:
     1  EU buyer      benefit       45.0        75.0   30.0
     """
     t = _kpis(kpis)
-    d = float(check_range([delta], 0, 1, "delta")[0])
+    d = check_number(delta, 0, 1, "delta")
     base = expected_net_benefit(t).total
     rows = []
     for i, r in t.iterrows():

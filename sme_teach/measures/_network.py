@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import SmeTeachError
-from .._validate import check_range, suggest
+from .._validate import check_int, check_number, check_range, check_rng_seed, suggest
 
 __all__ = ["independent_cascade", "independent_cascade_reference", "brokerage"]
 
@@ -54,7 +54,7 @@ def _edge_probability(G, p):
     if isinstance(p, bool) or not isinstance(p, (numbers.Real, str)):
         raise SmeTeachError(f"p must be a probability (float) or an edge attribute name, got {p!r}")
     if not isinstance(p, str):
-        p = float(check_range([p], 0, 1, "p")[0])
+        p = check_number(p, 0, 1, "p")
         # read arcs straight from the adjacency (undirected ties appear once from each end)
         # (G._succ / G._adj are the plain dict-of-dicts behind G.succ / G.adj; networkx's own
         # algorithms read them too, and they are ~3x faster to walk than the views)
@@ -86,7 +86,12 @@ def _edge_probability(G, p):
 def _check_runs(runs) -> int:
     if isinstance(runs, bool) or not isinstance(runs, numbers.Integral) or runs < 1:
         raise SmeTeachError(f"runs must be a positive whole number, got {runs!r}")
+    if runs > _MAX_RUNS:
+        raise SmeTeachError(f"runs must be at most {_MAX_RUNS:,} (the standard error is then below 0.0002), got {runs!r}")
     return int(runs)
+
+
+_MAX_RUNS = 10_000_000
 
 
 def independent_cascade_reference(G, seeds, p, runs: int = 1000, seed=None) -> pd.Series:
@@ -101,6 +106,7 @@ def independent_cascade_reference(G, seeds, p, runs: int = 1000, seed=None) -> p
     G = _check_graph(G)
     seeds = _check_seeds(G, seeds)
     runs = _check_runs(runs)
+    check_rng_seed(seed)
     nodes, pos, src, dst, prob = _edge_probability(G, p)
     out_edges = {i: [] for i in range(len(nodes))}
     for u, v, q in zip(src.tolist(), dst.tolist(), prob.tolist()):
@@ -208,6 +214,7 @@ def independent_cascade(G, seeds, p, runs: int = 1000, seed=None) -> pd.Series:
     G = _check_graph(G)
     seeds = _check_seeds(G, seeds)
     runs = _check_runs(runs)
+    check_rng_seed(seed)
     nodes, pos, src, dst, prob = _edge_probability(G, p)
     n = len(nodes)
     rng = np.random.default_rng(seed)
@@ -297,6 +304,8 @@ def brokerage(G) -> pd.DataFrame:
 
     G = _check_graph(G)
     out = pd.DataFrame(index=pd.Index(list(G)))
+    if G.number_of_nodes() == 0:  # networkx's measures refuse an empty graph
+        return out.assign(degree=[], betweenness=[], effective_size=[], constraint=[])
     out["degree"] = pd.Series(dict(G.degree()))
     out["betweenness"] = pd.Series(nx.betweenness_centrality(G, normalized=True))
     out["effective_size"] = pd.Series(nx.effective_size(G))

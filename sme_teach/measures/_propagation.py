@@ -151,6 +151,9 @@ def _levels(values, ids, what, default, firms=None):
         values = {}
     if isinstance(values, pd.DataFrame):
         check_choices([c for c in values.columns], ids, what)
+        if values.columns.has_duplicates:
+            dup = values.columns[values.columns.duplicated()][0]
+            raise SmeTeachError(f"{what} table has column {dup!r} more than once; expected each {what} once")
         index = values.index
         if firms is not None:
             if len(values) == 1 and len(firms) > 1:

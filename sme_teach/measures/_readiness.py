@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import SmeTeachError
-from .._validate import check_range, suggest
+from .._validate import check_path, check_range, read_yaml, suggest
 
 __all__ = [
     "Instrument",
@@ -81,14 +81,8 @@ def _fail(fname, problem):
 
 @functools.lru_cache(maxsize=8)
 def _load_cached(path: str, mtime_ns: int) -> Instrument:
-    import yaml
-
     fname = Path(path).name
-    try:
-        with open(path, encoding="utf-8") as fh:
-            spec = yaml.safe_load(fh)
-    except yaml.YAMLError as exc:
-        raise SmeTeachError(f"{fname}: not valid YAML ({exc})") from None
+    spec = read_yaml(path, fname)
     if not isinstance(spec, dict):
         _fail(fname, "expected a mapping at the top level")
     for key in ("name", "title", "citation", "scale", "bands", "dimensions", "items"):
@@ -103,8 +97,8 @@ def _load_cached(path: str, mtime_ns: int) -> Instrument:
         _fail(fname, "dimensions must be a non-empty list")
     dim_ids = []
     for i, d in enumerate(dims):
-        if not isinstance(d, dict) or not d.get("id") or not d.get("label"):
-            _fail(fname, f"dimension {i + 1} needs an 'id' and a 'label'")
+        if not isinstance(d, dict) or not isinstance(d.get("id"), str) or not d["id"] or not d.get("label"):
+            _fail(fname, f"dimension {i + 1} needs an 'id' (text) and a 'label'")
         if d["id"] in dim_ids:
             _fail(fname, f"dimension {d['id']!r} is listed twice")
         dim_ids.append(d["id"])
@@ -116,6 +110,8 @@ def _load_cached(path: str, mtime_ns: int) -> Instrument:
         where = f"item {i + 1}" + (f" ({it.get('id')!r})" if isinstance(it, dict) else "")
         if not isinstance(it, dict) or set(it) != {"id", "dimension", "reverse", "text"}:
             _fail(fname, f"{where}: expected exactly the keys id, dimension, reverse, text")
+        if not isinstance(it["id"], str) or not it["id"]:
+            _fail(fname, f"{where}: 'id' must be non-empty text, got {it['id']!r}")
         if it["id"] in item_ids:
             _fail(fname, f"{where}: duplicate item id")
         item_ids.add(it["id"])
@@ -129,14 +125,22 @@ def _load_cached(path: str, mtime_ns: int) -> Instrument:
         if not any(it["dimension"] == d for it in items):
             _fail(fname, f"dimension {d!r} has no items")
     bands = []
+    if not isinstance(spec["bands"], list):
+        _fail(fname, f"bands must be a list, got {type(spec['bands']).__name__}")
     for b in spec["bands"]:
         if not isinstance(b, dict) or "id" not in b or "below" not in b:
             _fail(fname, "each band needs 'id' and 'below' (null for the top band)")
-        bands.append((b["id"], b["below"]))
+        if not isinstance(b["id"], str) or not b["id"]:
+            _fail(fname, f"band id must be non-empty text, got {b['id']!r}")
+        below = b["below"]
+        if below is not None and (isinstance(below, bool) or not isinstance(below, (int, float))
+                                  or not 0 <= below <= 100):
+            _fail(fname, f"band {b['id']!r}: 'below' must be a score from 0 to 100 (or null), got {below!r}")
+        bands.append((b["id"], below))
     if not bands or bands[-1][1] is not None:
         _fail(fname, "the last band must have below: null")
     limits = [b for _, b in bands[:-1]]
-    if limits != sorted(limits):
+    if None in limits or limits != sorted(limits):
         _fail(fname, "band limits must increase")
     return Instrument(
         name=spec["name"],
@@ -191,9 +195,7 @@ def load_instrument(path=None) -> Instrument:
     >>> inst.items.groupby("dimension").size().between(3, 4).all()
     np.True_
     """
-    p = Path(path) if path is not None else _DATA
-    if not p.is_file():
-        raise SmeTeachError(f"instrument file {str(p)!r} does not exist; expected a YAML file")
+    p = check_path(path, "instrument file") if path is not None else _DATA
     return _load_cached(str(p), p.stat().st_mtime_ns)
 
 
@@ -330,6 +332,9 @@ def readiness_scores(responses, instrument=None):
     """
     inst = _instrument(instrument)
     frame, single = _as_frame(responses)
+    if frame.columns.has_duplicates:
+        dup = frame.columns[frame.columns.duplicated()][0]
+        raise SmeTeachError(f"responses have item {dup!r} more than once; expected one column per item")
     _check_items(frame, inst)
     ids = inst.item_ids
     try:
@@ -378,6 +383,9 @@ def readiness_scores_reference(responses, instrument=None):
     """
     inst = _instrument(instrument)
     frame, single = _as_frame(responses)
+    if frame.columns.has_duplicates:
+        dup = frame.columns[frame.columns.duplicated()][0]
+        raise SmeTeachError(f"responses have item {dup!r} more than once; expected one column per item")
     _check_items(frame, inst)
     reverse = dict(zip(inst.items["id"], inst.items["reverse"]))
     items_of = {d: inst.items.loc[inst.items["dimension"] == d, "id"].tolist() for d in inst.dimension_ids}

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import SmeTeachError
-from .._validate import check_choice, check_columns, check_range, suggest
+from .._validate import broadcast, check_bool, check_choice, check_columns, check_number, check_range, suggest
 
 __all__ = [
     "UPPSALA_STAGES",
@@ -150,6 +150,8 @@ def uppsala_stage(activities):
         flag_cols = [c for c in activities.columns if c in _UPPSALA_FLAGS]
         if flag_cols and len(flag_cols) == len(activities.columns):
             stage = np.ones(len(activities), dtype=int)
+            if activities.columns.has_duplicates:
+                raise SmeTeachError(f"activity flag columns must be unique; got {list(activities.columns)}")
             for col in flag_cols:
                 values = activities[col]
                 if not (pd.api.types.is_bool_dtype(values)):
@@ -284,7 +286,8 @@ def innovation_stage(data, model: str = "bilkey_tesar", *, experienced_after: fl
             raise SmeTeachError(f"column {col!r} must hold True/False, got dtype {frame[col].dtype}")
         flags[col] = frame[col].to_numpy(dtype=bool)
     years = check_range(frame["years_exporting"].to_numpy(), 0, np.inf, "years_exporting")
-    exp = float(check_range([experienced_after], 0, np.inf, "experienced_after")[0])
+    exp = check_number(experienced_after, 0, np.inf, "experienced_after")
+    labels = check_bool(labels, "labels")
     experienced = years >= exp
     bt = np.select(
         [experienced & flags["explores_distant_markets"], experienced, years > 0,
@@ -346,13 +349,8 @@ def network_situation(firm_internationalization, market_internationalization, th
     """
     f = check_range(firm_internationalization, 0, 1, "firm_internationalization")
     m = check_range(market_internationalization, 0, 1, "market_internationalization")
-    t = float(check_range([threshold], 0, 1, "threshold")[0])
-    try:
-        f_b, m_b = np.broadcast_arrays(f, m)
-    except ValueError:
-        raise SmeTeachError(
-            f"firm and market degrees must have the same length; got shapes {f.shape} and {m.shape}"
-        ) from None
+    t = check_number(threshold, 0, 1, "threshold")
+    f_b, m_b = broadcast(firm_internationalization=f, market_internationalization=m)
     hf, hm = f_b >= t, m_b >= t
     names = np.array(["early starter", "late starter", "lonely international", "international among others"])
     out = names[hf.astype(int) * 2 + hm.astype(int)]
@@ -413,12 +411,9 @@ def inv_type(value_chain_activities, countries, *, many_activities: int = 3, man
         frac = np.atleast_1d(arr != np.round(arr))
         if frac.any():
             raise SmeTeachError(f"{what} must be whole counts; found {np.atleast_1d(arr)[frac][0]:g}")
-    try:
-        a_b, c_b = np.broadcast_arrays(a, c)
-    except ValueError:
-        raise SmeTeachError(
-            f"value_chain_activities and countries must have the same length; got shapes {a.shape} and {c.shape}"
-        ) from None
+    many_activities = check_number(many_activities, 0, np.inf, "many_activities")
+    many_countries = check_number(many_countries, 0, np.inf, "many_countries")
+    a_b, c_b = broadcast(value_chain_activities=a, countries=c)
     names = np.array(["export/import start-up", "multinational trader",
                       "geographically focused start-up", "global start-up"])
     out = names[(a_b >= many_activities).astype(int) * 2 + (c_b >= many_countries).astype(int)]
@@ -493,14 +488,9 @@ def classify_born_global(years_to_first_export, foreign_sales_share, *, max_year
     if np.isinf(years).any() or (years[~np.isnan(years)] < 0).any():
         raise SmeTeachError("years_to_first_export must be ≥ 0 (or NaN for never exported)")
     share = check_range(foreign_sales_share, 0, 1, "foreign_sales_share")
-    max_years = float(check_range([max_years], 0, np.inf, "max_years")[0])
-    min_share = float(check_range([min_share], 0, 1, "min_share")[0])
-    try:
-        y_b, s_b = np.broadcast_arrays(years, share)
-    except ValueError:
-        raise SmeTeachError(
-            f"inputs must have the same length; got shapes {years.shape} and {share.shape}"
-        ) from None
+    max_years = check_number(max_years, 0, np.inf, "max_years")
+    min_share = check_number(min_share, 0, 1, "min_share")
+    y_b, s_b = broadcast(years_to_first_export=years, foreign_sales_share=share)
     with np.errstate(invalid="ignore"):
         out = (y_b <= max_years) & (s_b >= min_share)
     if out.ndim == 0:
@@ -513,5 +503,5 @@ def classify_born_global(years_to_first_export, foreign_sales_share, *, max_year
 def _as_float(values, what):
     try:
         return np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise SmeTeachError(f"{what} must be numbers; could not read {values!r} as numbers") from None

@@ -236,8 +236,13 @@ def compute_spillover(seed_firm: str, p: float, runs: int = 200, seed: int = 0, 
     """
     from .. import measures
 
+    from .._validate import check_int, check_number
+
     G = _alliance_network()
-    prob = measures.independent_cascade(G, seed_firm, float(p), runs=int(runs), seed=seed)
+    p = check_number(p, 0, 1, "p")
+    runs = check_int(runs, "runs", 1)
+    top = check_int(top, "top", 0)
+    prob = measures.independent_cascade(G, seed_firm, p, runs=runs, seed=seed)
     others = prob.drop(seed_firm)
     best = others.sort_values(ascending=False, kind="stable").head(top)
     table = pd.DataFrame({
@@ -518,15 +523,18 @@ def compute_readiness(answers: dict, firm_id: str = "KS28") -> dict:
     """
     from .. import measures
 
+    from .._validate import check_mapping
+
     base = _responses_cached(20131101)
-    if firm_id not in base.index:
+    answers = check_mapping(answers, "answers", "a dict item id -> answer 1-5")
+    if not isinstance(firm_id, str) or firm_id not in base.index:
         raise SmeTeachError(f"unknown firm {firm_id!r}; expected one of KS01 … KS{len(base):02d}")
     inst = measures.load_instrument()
     row = {k: int(v) for k, v in base.loc[firm_id].items()}
     unknown = [k for k in answers if k not in row]
     if unknown:
         raise SmeTeachError(f"unknown item {unknown[0]!r}; expected item ids such as {', '.join(inst.item_ids[:4])}")
-    row.update({k: int(v) for k, v in answers.items()})
+    row.update(answers)  # readiness_scores checks each answer (no silent int() truncation of 3.5)
     s = measures.readiness_scores(row, inst)
     dims = inst.dimensions
     scores = pd.DataFrame({

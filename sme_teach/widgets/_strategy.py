@@ -93,13 +93,23 @@ def _hofstede():
 
 
 def _data(data):
-    return _khulna() if data is None else data
+    if data is None:
+        return _khulna()
+    from .._validate import check_columns
+
+    lay = _layers()
+    needed = ["firm_id", "firm_name", "sector", "industry", "employees", "export_status"]
+    needed += [f"alliance_{a}" for a in lay["alliance"]] + [f"mod1_{m}" for m in lay["moderator_1"]]
+    needed += [f"mod2_{m}" for m in lay["moderator_2"]]
+    return check_columns(data, needed, "data (a Khulna SMEs table)")
 
 
 def _row(firm_id: str, data=None):
     from .._errors import SmeTeachError
 
     df = _data(data)
+    if not isinstance(firm_id, str):
+        raise SmeTeachError(f"firm_id must be a firm id such as 'KS01', got {firm_id!r}")
     hit = df.index[df["firm_id"] == firm_id]
     if len(hit) == 0:
         raise SmeTeachError(
@@ -155,9 +165,11 @@ def home_options() -> list:
 
 def _levels(value, ids) -> dict:
     """A single level for every id, or a dict id → level, as a dict."""
+    from .._validate import check_number
+
     if isinstance(value, dict):
         return dict(value)
-    return {i: float(value) for i in ids}
+    return {i: check_number(value, 0, 1, "level") for i in ids}
 
 
 # ----------------------------------------------------------------------------- compute (pure)
@@ -189,7 +201,10 @@ def compute_alliance_fsa(alliances=0.5, cycle1=1.0, cycle2=1.0, moderation="mean
     """
     from .. import measures
 
+    from .._validate import check_choice
+
     lay = _layers()
+    check_choice(explain, lay["competency"], "competency to explain")
     al = _levels(alliances, lay["alliance"])
     r = measures.propagate(al, _levels(cycle1, lay["moderator_1"]), _levels(cycle2, lay["moderator_2"]),
                            model=_model(), moderation=moderation)
@@ -258,10 +273,19 @@ def compute_destinations(home="BGD", candidates=None, weights=None):
         candidates = [c for c in DEFAULT_CANDIDATES if c != home]
         if home != "BGD":
             candidates.append("BGD")
+    from .._errors import SmeTeachError
+    from .._validate import check_mapping
+
     if weights is None:
         weights = {f: 1.0 for f in measures.DESTINATION_FACTORS}
-    hof = _hofstede() if float(weights.get("psychic", 0) or 0) > 0 else None
-    return measures.rank_destinations(home, list(candidates), dict(weights), countries=_countries(), hofstede=hof)
+    weights = check_mapping(weights, "weights", "a dict factor -> weight")
+    if isinstance(candidates, str):
+        candidates = [candidates]
+    if not hasattr(candidates, "__iter__") or isinstance(candidates, (bytes, dict)):
+        raise SmeTeachError(f"candidates must be a list of ISO3 codes, got {candidates!r}")
+    psychic = weights.get("psychic", 0)
+    hof = _hofstede() if psychic is not None and not isinstance(psychic, (str, bytes)) else None
+    return measures.rank_destinations(home, list(candidates), weights, countries=_countries(), hofstede=hof)
 
 
 @lru_cache(maxsize=4)
@@ -371,9 +395,12 @@ def compute_alliance_plan(firm_id: str, changes: dict, data=None, moderators_1=N
     inputs = khulna_firm_inputs(firm_id, data)
     before = measures.propagate(inputs["alliances"], inputs["moderators_1"], inputs["moderators_2"],
                                 model=_model(), moderation=moderation).competency
-    m1 = {**inputs["moderators_1"], **(moderators_1 or {})}
-    m2 = {**inputs["moderators_2"], **(moderators_2 or {})}
-    after = measures.propagate({**inputs["alliances"], **dict(changes)}, m1, m2, model=_model(),
+    from .._validate import check_mapping
+
+    changes = check_mapping(changes, "changes", "a dict alliance id -> strength")
+    m1 = {**inputs["moderators_1"], **check_mapping({} if moderators_1 is None else moderators_1, "moderators_1", "a dict moderator id -> level")}
+    m2 = {**inputs["moderators_2"], **check_mapping({} if moderators_2 is None else moderators_2, "moderators_2", "a dict moderator id -> level")}
+    after = measures.propagate({**inputs["alliances"], **changes}, m1, m2, model=_model(),
                                moderation=moderation).competency
     out = pd.DataFrame({"label": [_label(k) for k in before.index], "before": before.to_numpy(),
                         "after": after.to_numpy()}, index=before.index)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._errors import SmeTeachError
+from .._validate import check_bool, check_int, check_mapping
 
 __all__ = [
     "WorkshopInputError",
@@ -92,6 +93,24 @@ def _steps_with_citation(steps) -> list[dict]:
             for s in steps]
 
 
+def _id_list(values, what: str, *, single_ok: bool = False) -> list:
+    """A list of ids from a list/tuple/set (unhashable entries dropped); raise for other types."""
+    if single_ok and (isinstance(values, (str, bytes)) or not hasattr(values, "__iter__")):
+        values = [values]
+    if values is None:
+        return []
+    if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
+        raise SmeTeachError(f"{what} must be a list of ids, got {type(values).__name__} {values!r}")
+    out = []
+    for v in values:
+        try:
+            hash(v)
+        except TypeError:
+            continue
+        out.append(v)
+    return out
+
+
 def _name(text, what: str) -> str:
     text = "" if text is None else str(text).strip()
     return text
@@ -168,6 +187,7 @@ def compute_readiness(answers: dict, firm: str = "", owner: str = "", instrument
     """
     from .. import measures
 
+    answers = check_mapping(answers, "answers", "a dict item id -> answer 1-5")
     if instrument is None or not isinstance(instrument, measures.Instrument):
         inst = measures.load_instrument(instrument)
     else:
@@ -282,7 +302,9 @@ def compute_alliance(chosen, moderator_answers: dict, firm: str = "", owner: str
 
     alliances = alliance_nodes("alliance")
     valid = alliances["id"].tolist()
-    chosen = [c for c in valid if c in set(chosen or [])]
+    chosen_ids = set(_id_list(chosen, "chosen"))
+    moderator_answers = check_mapping(moderator_answers, "moderator_answers", "a dict moderator id -> answer 1-5")
+    chosen = [c for c in valid if c in chosen_ids]
     if not chosen:
         raise WorkshopInputError("Pick at least one way of working together (tick a box above).")
     m1 = alliance_nodes("moderator_1")
@@ -292,11 +314,11 @@ def compute_alliance(chosen, moderator_answers: dict, firm: str = "", owner: str
     for mid in mods["id"]:
         v = moderator_answers.get(mid, 3)
         v = 3 if v is None else v
-        if v not in ANSWER_LABELS:
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or v not in ANSWER_LABELS:
             raise WorkshopInputError(f"Please rate '{mods.set_index('id').loc[mid, 'label']}' from 1 to 5.")
         answers[mid] = int(v)
     level = {k: (v - 1) / 4 for k, v in answers.items()}
-    rule = "min" if weakest_link else "mean"
+    rule = "min" if check_bool(weakest_link, "weakest_link") else "mean"
     res = measures.propagate(
         {a: 1.0 for a in chosen},
         {k: level[k] for k in m1["id"]},
@@ -417,9 +439,10 @@ def compute_destinations(home: str, candidates, weights: dict, firm: str = "", o
 
     countries = _countries()
     iso = set(countries["iso3"])
-    if home not in iso:
+    if not isinstance(home, str) or home not in iso:
         raise WorkshopInputError("Please choose your home country from the list.")
-    cands = [c for c in dict.fromkeys(candidates or []) if c in iso]
+    cands = [c for c in dict.fromkeys(_id_list(candidates, "candidates")) if c in iso]
+    weights = check_mapping(weights, "weights", "a dict factor -> weight 0-5") if weights is not None else {}
     notes = []
     if home in cands:
         cands.remove(home)
@@ -529,8 +552,8 @@ def compute_spillover(starts, chance=0.2, firm: str = "", owner: str = "", runs:
 
     from .. import measures
 
-    G = _network() if G is None else G
-    starts = [s for s in dict.fromkeys(starts or []) if s in G]
+    G = _network() if G is None else _graph(G)
+    starts = [s for s in dict.fromkeys(_id_list(starts, "starts", single_ok=True)) if s in G]
     if not starts:
         raise WorkshopInputError("Choose at least one firm where the news starts.")
     if chance != "strength":
@@ -550,6 +573,12 @@ def compute_spillover(starts, chance=0.2, firm: str = "", owner: str = "", runs:
                            recommendations=_steps_with_citation(load_recommendations()["spillover"]))
 
 
+def _graph(G):
+    from ..measures._network import _check_graph
+
+    return _check_graph(G)
+
+
 def compute_best_starts(chance=0.2, k: int = 3, runs: int = 200, seed: int = 7, G=None) -> pd.Series:
     """The ``k`` single start firms that reach the most firms on average (expected number reached).
 
@@ -559,6 +588,7 @@ def compute_best_starts(chance=0.2, k: int = 3, runs: int = 200, seed: int = 7, 
     """
     from .. import measures
 
-    G = _network() if G is None else G
+    k = check_int(k, "k", 1)
+    G = _network() if G is None else _graph(G)
     reach = {n: float(measures.independent_cascade(G, [n], chance, runs=runs, seed=seed).sum()) for n in G}
     return pd.Series(reach, name="expected_reached").sort_values(ascending=False, kind="stable").head(k)
