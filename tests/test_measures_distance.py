@@ -189,3 +189,16 @@ def test_with_shipped_countries_and_hofstede():
         r = rank_destinations("BGD", ["IND", "GBR", "USA"], {"geographic": 1, "psychic": 1},
                               countries=c, hofstede=h)
         assert r.index[0] == "IND"
+
+
+def test_cage_distance_default_hosts_skip_countries_without_capital_coordinates():
+    from sme_teach import datasets
+    from sme_teach.measures import cage_distance
+
+    countries = datasets.load_countries()
+    out = cage_distance("BGD", countries=countries)
+    missing = set(countries.loc[countries["capital_lat"].isna(), "iso3"])
+    assert missing, "the shipped table has territories without capitals; this test relies on one"
+    assert not missing & set(out.index)
+    assert len(out) == len(countries) - 1 - len(missing)
+    assert out["total"].notna().all()

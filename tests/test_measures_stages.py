@@ -110,3 +110,16 @@ def test_born_global_thresholds_and_definitions():
         classify_born_global(1, 0.3, definition="knight")
     with pytest.raises(SmeTeachError, match="foreign_sales_share"):
         classify_born_global(1, 30)
+
+
+def test_uppsala_stage_understands_every_entry_mode_of_the_shipped_panel():
+    from sme_teach import datasets
+
+    entries = datasets.load_sme_panel(table="entries")
+    stages = uppsala_stage(entries["entry_mode"])
+    assert len(stages) == len(entries)
+    by_mode = dict(zip(entries["entry_mode"], stages))
+    assert by_mode["no regular export"] == 1
+    assert by_mode["export via agent"] == 2
+    assert by_mode["sales subsidiary"] == 3
+    assert by_mode["production subsidiary"] == 4

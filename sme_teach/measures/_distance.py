@@ -119,9 +119,11 @@ def _resolve_country(code, table: pd.DataFrame, what: str) -> str:
     )
 
 
-def _hosts(hosts, table: pd.DataFrame, home: str) -> list[str]:
+def _hosts(hosts, table: pd.DataFrame, home: str, required=()) -> list[str]:
     if hosts is None:
-        return [c for c in table.index if c != home]
+        # by default, every other country whose facts this measure needs are all present
+        complete = table[list(required)].notna().all(axis=1) if required else pd.Series(True, table.index)
+        return [c for c in table.index if c != home and complete[c]]
     if isinstance(hosts, str):
         hosts = [hosts]
     try:
@@ -342,7 +344,8 @@ def cage_distance(home, hosts=None, countries=None, weights=None):
     home : str
         ISO3 code (or name) of the home country.
     hosts : str or list of str, optional
-        Host countries; default every other country in the table.
+        Host countries; default every other country in the table that has capital
+        coordinates (a few territories in the shipped table have none).
     countries : pandas.DataFrame, optional
         Columns ``iso3, name, population, capital_lat, capital_lon, languages,
         neighbours, currency`` (more are ignored). ``languages`` and ``neighbours``
@@ -396,7 +399,7 @@ def cage_distance(home, hosts=None, countries=None, weights=None):
     """
     table = _prepare_countries(countries)
     home = _resolve_country(home, table, "home country")
-    host_list = _hosts(hosts, table, home)
+    host_list = _hosts(hosts, table, home, required=("capital_lat", "capital_lon"))
     w = _weights(weights, CAGE_DIMENSIONS, "CAGE dimension")
 
     iso2_to_iso3 = {}

@@ -42,6 +42,17 @@ UPPSALA_MODES = {
     "indirect_export": 2,
     "direct_export": 2,
     "regular_export": 2,
+    # the words of datasets' sme_panel entries table
+    "no_regular_export": 1,
+    "export_via_agent": 2,
+    "export_via_agents": 2,
+    # Contractual and shared-equity modes have no step of their own in the chain. The course
+    # places licensing with agents (an independent foreign party, little own commitment) and a
+    # joint venture with sales subsidiaries (own equity in the market). These are assumptions
+    # for students to question, not part of Johanson & Wiedersheim-Paul (1975).
+    "licensing": 2,
+    "franchising": 2,
+    "joint_venture": 3,
     "sales_subsidiary": 3,
     "sales_office": 3,
     "production_subsidiary": 4,
