@@ -23,35 +23,25 @@ BIN = Path(sys.executable).parent
 
 
 @contextmanager
-def jupyter_lab(root: Path, *, timeout: float = 120.0, log_path: Path | None = None):
-    """Start ``jupyter lab`` on a free port with ``root`` as its root; yield its base URL + token."""
-    port = free_port()
-    token = "sme-teach-browser-test"
-    cmd = [
-        str(BIN / "jupyter"), "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-        # keep the page quiet and deterministic for tests
-        "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]
-    if hasattr(os, "getuid") and os.getuid() == 0:
-        cmd.append("--allow-root")
+def serve(cmd, ready_url: str, *, name: str, env=None, cwd=None, timeout: float = 120.0,
+          log_path: Path | None = None):
+    """Run a server command in its own process group until ``ready_url`` answers; stop it afterwards."""
     log = open(log_path, "w") if log_path else subprocess.DEVNULL
-    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", MPLBACKEND="module://matplotlib_inline.backend_inline")
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
-    base = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                            env=env)
     try:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"jupyter lab exited with {proc.returncode}; see {log_path}")
+                raise RuntimeError(f"{name} exited with {proc.returncode}; see {log_path}")
             try:
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5):
+                with urllib.request.urlopen(ready_url, timeout=5):
                     break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"jupyter lab did not start within {timeout} s") from None
+                    raise RuntimeError(f"{name} did not start within {timeout} s; see {log_path}") from None
                 time.sleep(0.3)
-        yield base, token
+        yield proc
     finally:
         for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
             try:
@@ -64,6 +54,26 @@ def jupyter_lab(root: Path, *, timeout: float = 120.0, log_path: Path | None = N
                 continue
         if log is not subprocess.DEVNULL:
             log.close()
+
+
+@contextmanager
+def jupyter_lab(root: Path, *, timeout: float = 120.0, log_path: Path | None = None):
+    """Start ``jupyter lab`` on a free port with ``root`` as its root; yield its base URL + token."""
+    port = free_port()
+    token = "sme-teach-browser-test"
+    cmd = [
+        str(BIN / "jupyter"), "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+        # keep the page quiet and deterministic for tests
+        "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    if hasattr(os, "getuid") and os.getuid() == 0:
+        cmd.append("--allow-root")
+    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", MPLBACKEND="module://matplotlib_inline.backend_inline")
+    base = f"http://127.0.0.1:{port}"
+    with serve(cmd, f"{base}/api/status?token={token}", name="jupyter lab", env=env, timeout=timeout,
+               log_path=log_path):
+        yield base, token
 
 
 def open_notebook(page, base: str, token: str, relpath: str, *, timeout_ms: int = 60_000):

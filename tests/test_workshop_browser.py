@@ -11,16 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import os
-import signal
-import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from _lab import serve
 from conftest import REPO, free_port
 
 pytestmark = pytest.mark.browser
@@ -45,34 +42,10 @@ def workshop_server(tmp_path_factory, test_output):
     port = free_port()
     env = dict(os.environ, SME_TEACH_WORKSHOP_DIR=str(store), JUPYTER_PATH=str(WORKSHOP / "jupyter"),
                MPLBACKEND="Agg", JUPYTER_PLATFORM_DIRS="1")
-    log = open(test_output / "workshop_voila.log", "w")
-    proc = subprocess.Popen(voila_command(port), cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env,
-                            start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"voila exited with {proc.returncode}; see {test_output / 'workshop_voila.log'}")
-            try:
-                with urllib.request.urlopen(f"{base}/voila/tree", timeout=5):
-                    break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                if time.monotonic() > deadline:
-                    raise RuntimeError("voila did not start within 60 s") from None
-                time.sleep(0.3)
+    with serve(voila_command(port), f"{base}/voila/tree", name="voila", env=env, cwd=REPO, timeout=60,
+               log_path=test_output / "workshop_voila.log"):
         yield base, store
-    finally:
-        for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-            try:
-                os.killpg(proc.pid, sig)
-                proc.wait(timeout=wait)
-                break
-            except ProcessLookupError:
-                break
-            except subprocess.TimeoutExpired:
-                continue
-        log.close()
 
 
 @pytest.fixture(scope="module")
