@@ -90,6 +90,10 @@ def _run(args) -> int:
     if args.command == "report":
         out = grading.report(args.assignment, args.course, out=args.out, lms=args.lms)
         print("\n".join(f"{k}: {v}" for k, v in out.items()))
+        from .grading._report import problems_table
+
+        for row in problems_table(args.assignment, args.course).itertuples():
+            print(f"needs attention: {row.student} ({row.status}): {row.reason}")
         return 0
     raise AssertionError(args.command)  # pragma: no cover
 

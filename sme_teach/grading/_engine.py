@@ -23,6 +23,20 @@ those kernels are not spawned but forked from a per-worker process that has alre
 ``ipykernel`` and the warm modules (see :mod:`sme_teach.grading._kernels`): a fresh interpreter state
 per submission for a few tens of milliseconds of CPU instead of 1.5–2.5 s.
 
+Hostile submissions (issue #10; ``tests/test_hostile_submissions.py``): every notebook runs in a private
+folder outside the course (no relative path reaches ``source/``, ``release/`` or the gradebook), and the
+result is copied into the course only at the end. Before nbgrader restores the notebook the submitted
+file is inspected and what it shows goes into the log's ``notes``: a wrong kernelspec, locked cells
+whose checksum no longer matches the release (OverwriteCells then puts the original back), student code
+naming course files (``source/``, ``gradebook``, …). Deleted grade cells score 0 and are named; an empty
+file, a missing or misnamed notebook and a dead kernel fail with a reason. In the kernel a small guard
+(:data:`GUARD_CODE`) caps what one cell can print and, before every locked cell, puts back the
+functions of ``sme_teach``, ``numpy``, ``pandas``, ``networkx`` and ``builtins`` and the names bound by
+the instructor's setup cells, so a notebook that replaces ``expect_frame`` gains nothing and is named.
+This stops rebinding, not a student determined to subvert the interpreter (e.g. by editing installed
+files, patching classes or reading the course by its absolute path): grading untrusted code safely
+still needs an OS-level sandbox.
+
 Re-running grades only submissions whose files changed since they were last logged (a SHA-256 over
 the submitted folder) or whose autograded folder is missing; a parent killed at any point leaves at
 most staging folders (removed next time) and gradebook rows that the re-grade overwrites in place.
@@ -38,6 +52,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import warnings
 import threading
 import time
@@ -55,6 +70,118 @@ DEFAULT_WARM_IMPORTS = ("numpy", "pandas", "sme_teach", "sme_teach.grading")
 LOG_NAME = "grading_log.jsonl"
 CSV_NAME = "grading_log.csv"
 STAGING_TAG = ".grading-"
+#: a stream or text output longer than this is cut (nbgrader's LimitOutput counts lines, not characters)
+MAX_OUTPUT_CHARS = 100_000
+#: words in a student's own code that point at the instructor's files (flagged for review)
+CUT_MARK = f"... output cut by the grader at {MAX_OUTPUT_CHARS:,} characters ..."
+COURSE_PATH_MARKERS = ("source/", "gradebook", "nbgrader_config", "autograded", "submitted/")
+
+# Installed in every warm kernel before any notebook code: remembers the trusted modules' functions
+# (sme_teach.*, numpy, pandas, networkx, builtins) and the names the instructor's locked cells bind,
+# and puts them back before every locked cell, so a notebook that replaces ``expect_frame`` or
+# ``isinstance`` does not change what the tests check. It defends against such rebinding, not
+# against a student determined to subvert the interpreter (see the engine's docstring).
+GUARD_CODE = r"""
+def _sme_guard_install():
+    import builtins, importlib, os, sys, types
+    import sme_teach
+    watched = ("builtins", "numpy", "numpy.random", "pandas", "networkx")
+    root = os.path.dirname(sme_teach.__file__)
+    pristine, names = {}, {}
+    # rebound by IPython/ipykernel around every execution
+    skip = {"_", "__", "___", "get_ipython", "input", "raw_input", "display", "exit", "quit", "getpass"}
+    # cap what one cell can print (a 50 MB print would otherwise flood the message channel)
+    budget = {"left": MAX_CHARS}
+    def _capped(stream):
+        write = stream.write
+        def capped_write(text):
+            left = budget["left"]
+            if left <= 0:
+                return len(text)
+            if len(text) > left:
+                write(text[:left] + "\n" + CUT_MARK + "\n")
+                budget["left"] = 0
+                return len(text)
+            budget["left"] = left - len(text)
+            return write(text)
+        stream.write = capped_write
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            _capped(stream)
+        except Exception:
+            pass
+    def _reset(*args):
+        budget["left"] = MAX_CHARS
+    try:
+        get_ipython().events.register("pre_run_cell", _reset)
+    except Exception:
+        pass
+    def _is_watched(name):
+        return name == "sme_teach" or name.startswith("sme_teach.") or name in watched
+    def _keep(v):
+        return callable(v) or isinstance(v, types.ModuleType)
+    def _foreign(mod):
+        for v in list(vars(mod).values()):
+            code = getattr(v, "__code__", None)
+            if isinstance(v, types.FunctionType) and code is not None and not code.co_filename.startswith(root):
+                if str(getattr(v, "__module__", None) or "__main__").startswith("__main__"):
+                    return True
+        return False
+    def snapshot():
+        found = []
+        for name, mod in list(sys.modules.items()):
+            if mod is None or name in pristine or not _is_watched(name):
+                continue
+            if name.startswith("sme_teach") and _foreign(mod):
+                mod = importlib.reload(mod)
+                found.append(name + " (reloaded)")
+            pristine[name] = (mod, {k: v for k, v in vars(mod).items() if _keep(v) and k not in skip})
+        return found
+    def check(ns=None):
+        restored = snapshot()
+        for name, (mod, saved) in pristine.items():
+            if sys.modules.get(name) is not mod:
+                sys.modules[name] = mod
+                restored.append("sys.modules[%r]" % name)
+            d = vars(mod)
+            for k, v in saved.items():
+                if d.get(k, restored) is not v:
+                    d[k] = v
+                    restored.append(name + "." + k)
+        if ns is not None:
+            for k, v in names.items():
+                if ns.get(k, restored) is not v:
+                    ns[k] = v
+                    restored.append(k)
+        return restored
+    def after_setup(ns):
+        snapshot()
+        for k, v in list(ns.items()):
+            if k.startswith("_"):
+                continue
+            try:
+                if isinstance(v, types.ModuleType):
+                    ok = _is_watched(v.__name__) or v.__name__.split(".")[0] in ("numpy", "pandas", "networkx")
+                else:
+                    mod = getattr(v, "__module__", None)
+                    ok = callable(v) and isinstance(mod, str) and mod.split(".")[0] in (
+                        "sme_teach", "numpy", "pandas", "networkx")
+            except Exception:
+                ok = False
+            if ok:
+                names[k] = v
+        return []
+    guard = types.ModuleType("_sme_teach_guard")
+    guard.check, guard.after_setup = check, after_setup
+    sys.modules["_sme_teach_guard"] = guard
+    snapshot()
+_sme_guard_install()
+del _sme_guard_install
+""".replace("MAX_CHARS", str(MAX_OUTPUT_CHARS)).replace("CUT_MARK", repr(CUT_MARK))
+
+
+class SubmissionError(Exception):
+    """A submission that cannot be graded for a reason the student can fix (the message says which)."""
 
 
 @dataclasses.dataclass
@@ -249,14 +376,17 @@ async def _start_kernel(kernel_name: str, warm: bool):
                     "            importlib.import_module(m)\n        except Exception:\n            pass\n"
                     "_sme_warm()\ndel _sme_warm\n") % (_W["warm_imports"],)
             await _silent(kc, code, timeout=120)
+        if warm:
+            await _silent(kc, GUARD_CODE, timeout=60)
     except Exception:
         await _stop_kernel(km, kc)
         raise
     return km, kc
 
 
-async def _silent(kc, code: str, timeout: float) -> dict:
-    msg_id = kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+async def _silent(kc, code: str, timeout: float, user_expressions=None) -> dict:
+    msg_id = kc.execute(code, silent=True, store_history=False, allow_stdin=False,
+                        user_expressions=user_expressions)
     deadline = time.monotonic() + timeout
     while True:
         reply = await kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
@@ -283,6 +413,7 @@ def _take_spare():
 
 async def _execute(nb, resources, student: str, staging: Path, notes: list):
     """nbgrader's ``Execute.preprocess``, run on a pre-warmed kernel when the notebook wants python3."""
+    import nbformat
     from nbclient.client import NotebookClient
 
     ex = _W["execute"]
@@ -305,19 +436,104 @@ async def _execute(nb, resources, student: str, staging: Path, notes: list):
         kc.allow_stdin = False
         info = await ex.async_wait_for_reply(kc.kernel_info())
         nb.metadata["language_info"] = info["content"]["language_info"]
+        guarded = kernel_name == "python3"
+        restored = []
         for index, cell in enumerate(nb.cells):
-            await ex.async_execute_cell(cell, index, store_history=True)
+            m = cell.metadata.get("nbgrader", {})
+            trusted = guarded and cell.cell_type == "code" and m.get("locked") and not m.get("solution")
+            if trusted:
+                restored += [(m.get("grade_id"), r) for r in await _guard(kc, "check(get_ipython().user_ns)")]
+            try:
+                await ex.async_execute_cell(cell, index, store_history=True)
+            except Exception as exc:  # the cell ran, but its output did not arrive in time: it fails
+                if type(exc).__name__ != "CellTimeoutError" or "IOPub" not in str(exc):
+                    raise
+                cell.outputs.append(nbformat.v4.new_output(
+                    "error", ename="OutputTimeout", traceback=[],
+                    evalue=f"the output of this cell did not arrive within {ex.iopub_timeout} s"))
+                notes.append(f"cell {m.get('grade_id') or cell.get('id')}: output lost after {ex.iopub_timeout} s "
+                             "(too much output?); the cell counts as failed")
+            if trusted and not m.get("grade"):
+                await _guard(kc, "after_setup(get_ipython().user_ns)")
         ex.set_widgets_metadata()
+        if restored:
+            what = sorted({r for _, r in restored})
+            notes.append(f"the notebook replaced {', '.join(what[:8])}{' …' if len(what) > 8 else ''}; "
+                         f"the originals were put back before cell {restored[0][0]} and every later locked cell")
     finally:
         if km is not None:
             _W["loop"].create_task(_stop_kernel(km, kc))  # shut down in the background
         ex.km = ex.kc = None
     for cell in nb.cells:
         for out in cell.get("outputs", []):
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id") or cell.get("id")
             if out.get("output_type") == "error" and out.get("ename") == "CellTimeoutError":
-                gid = cell.metadata.get("nbgrader", {}).get("grade_id") or cell.get("id")
                 notes.append(f"cell {gid} timed out after {ex.timeout} s and was interrupted")
+            elif out.get("output_type") == "error" and out.get("ename") == "SystemExit":
+                notes.append(f"cell {gid} called sys.exit(); the kernel kept running the other cells")
     return nb, ex.resources
+
+
+async def _guard(kc, call: str) -> list:
+    """Run the kernel-side guard; what it had to restore (an unreadable answer counts as tampering)."""
+    import ast
+
+    expr = f"__import__('sys').modules['_sme_teach_guard'].{call}"
+    try:
+        reply = await _silent(kc, "", timeout=30, user_expressions={"r": expr})
+        out = reply["content"]["user_expressions"]["r"]
+        if out.get("status") != "ok":
+            return [f"the grading guard ({out.get('ename')})"]
+        return list(ast.literal_eval(out["data"]["text/plain"]))
+    except Exception as exc:  # never stop grading for this
+        return [f"the grading guard ({type(exc).__name__})"]
+
+
+def _limit_chars(nb, notes: list) -> None:
+    """Cut stream and text outputs longer than :data:`MAX_OUTPUT_CHARS` (a 50 MB print stays small)."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            fields = [("text", out)] if out.get("output_type") == "stream" else \
+                [(k, out.get("data", {})) for k in list(out.get("data", {})) if k.startswith("text/")]
+            for key, holder in fields:
+                text = holder.get(key)
+                if isinstance(text, list):
+                    text = "".join(text)
+                if isinstance(text, str) and CUT_MARK in text:
+                    gid = cell.metadata.get("nbgrader", {}).get("grade_id") or cell.get("id")
+                    notes.append(f"cell {gid} printed more than {MAX_OUTPUT_CHARS:,} characters; the rest was cut")
+                elif isinstance(text, str) and len(text) > MAX_OUTPUT_CHARS:
+                    holder[key] = text[:MAX_OUTPUT_CHARS] + f"\n... output truncated ({len(text):,} characters) ..."
+                    gid = cell.metadata.get("nbgrader", {}).get("grade_id") or cell.get("id")
+                    notes.append(f"cell {gid} printed more than {MAX_OUTPUT_CHARS:,} characters ({len(text):,}); "
+                                 "the rest was cut")
+
+
+def _inspect(raw, nb_id: str, notes: list) -> None:
+    """What the submitted file itself shows before nbgrader restores it: wrong kernel, edited locked
+    cells (their checksum no longer matches the released one), references to course files."""
+    from nbgrader.utils import compute_checksum
+
+    kernel = (raw.metadata.get("kernelspec") or {}).get("name")
+    if kernel != "python3":
+        notes.append(f"{nb_id}.ipynb asked for kernel {kernel!r}; graded with python3")
+    edited, hits = [], set()
+    for cell in raw.cells:
+        m = cell.metadata.get("nbgrader", {})
+        if m.get("locked") and "checksum" in m and m.get("grade_id"):
+            try:
+                if compute_checksum(cell) != m["checksum"]:
+                    edited.append(m["grade_id"])
+            except Exception:
+                edited.append(m["grade_id"])
+        if cell.cell_type == "code" and not m.get("locked"):
+            hits.update(w for w in COURSE_PATH_MARKERS if w in cell.source)
+    if edited:
+        notes.append(f"locked cells edited in the submission: {', '.join(edited)}; the originals were restored "
+                     "and graded")
+    if hits:
+        notes.append(f"the student's code refers to course files ({', '.join(sorted(hits))}): review for an "
+                     "attempt to read solutions or the gradebook")
 
 
 def _grade_in_worker(task: dict) -> dict:
@@ -331,12 +547,16 @@ def _grade_in_worker(task: dict) -> dict:
     except Exception as exc:  # recorded by the parent; never stops the batch
         out = {"status": "failed", "reason": _reason(exc), "traceback": traceback.format_exc(), "notebooks": {}}
         _rmtree(task["staging"])
+        if task.get("work"):
+            _rmtree(task["work"])
     out["seconds"] = time.perf_counter() - t0
     return out
 
 
 def _reason(exc: BaseException) -> str:
     name = type(exc).__name__
+    if isinstance(exc, SubmissionError):
+        return str(exc)
     if name == "DeadKernelError":
         return "the kernel died while running the notebook (crash or out of memory)"
     if name in ("NotJSONError", "JSONDecodeError"):
@@ -352,9 +572,11 @@ async def _grade_submission(task: dict) -> dict:
     import nbformat
     from nbgrader.utils import find_all_files
 
-    staging = Path(task["staging"])
+    # run in a private folder outside the course (no relative path reaches source/, release/ or the
+    # gradebook); the result is copied into the course's staging folder at the end
+    staging = Path(tempfile.mkdtemp(prefix="sme-grading-", dir=_W["workdir"]))
+    task["work"] = str(staging)
     submitted, source = Path(task["submitted"]), Path(task["source"])
-    staging.mkdir(parents=True)
     # BaseConverter.init_assignment: the submission's other files, then Autograde's source files
     for folder, exclude in ((submitted, set()), (source, set(task["exclude"]))):
         ignore = task["ignore"] + ["*.ipynb"]
@@ -366,8 +588,12 @@ async def _grade_submission(task: dict) -> dict:
             if dest.exists():
                 dest.unlink()
             shutil.copy(filename, dest)
-    results, notes = {}, []
+    results, notes, missing = {}, [], {}
     for nb_id, nb_path in task["notebooks"]:
+        text = Path(nb_path).read_text(encoding="utf-8", errors="replace")
+        if not text.strip():
+            raise SubmissionError(f"{nb_id}.ipynb is an empty file ({len(text)} bytes): hand in the saved notebook")
+        _inspect(nbformat.reads(text, as_version=4), nb_id, notes)
         resources = {
             "unique_key": nb_id, "output_files_dir": f"{nb_id}_files",
             "nbgrader": {"student": task["student"], "assignment": task["assignment"], "notebook": nb_id,
@@ -376,12 +602,21 @@ async def _grade_submission(task: dict) -> dict:
         # sanitize exactly as nbgrader's first NotebookExporter pass, then re-read the written text
         sanitized, resources = _W["sanitizer"].from_filename(nb_path, resources=resources)
         nb = nbformat.reads(sanitized, as_version=4)
+        present = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells
+                   if c.metadata.get("nbgrader", {}).get("grade")}
+        gone = [g for g in task.get("grade_cells", {}).get(nb_id, []) if g not in present]
+        if gone:
+            missing[nb_id] = gone
+            notes.append(f"grade cells deleted from {nb_id}.ipynb: {', '.join(gone)} (0 points each)")
         resources["metadata"] = {"name": nb_id, "path": str(staging)}
         nb, resources = await _execute(nb, resources, task["student"], staging, notes)
+        _limit_chars(nb, notes)
         for pp in _W["post"]:
             nb, resources = pp(nb, resources)
         results[nb_id] = nbformat.writes(nb)
-    return {"notebooks": results, "notes": notes}
+    shutil.copytree(staging, task["staging"], symlinks=True)
+    _rmtree(staging)
+    return {"notebooks": results, "notes": notes, "missing_cells": missing}
 
 
 # ------------------------------------------------------------------ parent side
@@ -406,6 +641,8 @@ def _discover(coursedir, assignment: str) -> list[dict]:
 
 def _init_submission(gb, coursedir, assignment: str, sub: dict) -> list:
     """Autograde.init_assignment's gradebook part; returns the notebooks nbgrader would grade."""
+    import glob
+
     from nbgrader.api import MissingEntry
 
     gb.update_or_create_student(sub["student"])
@@ -415,6 +652,8 @@ def _init_submission(gb, coursedir, assignment: str, sub: dict) -> list:
     else:
         gb.update_or_create_submission(assignment, sub["student"])
     notebooks = []
+    sub["missing"] = ""
+    sub["grade_cells"] = {nb.name: [g.name for g in nb.grade_cells] for nb in gb.find_assignment(assignment).notebooks}
     for path in sub["notebooks"]:
         nb_id = os.path.splitext(os.path.basename(path))[0]
         try:
@@ -422,6 +661,14 @@ def _init_submission(gb, coursedir, assignment: str, sub: dict) -> list:
         except MissingEntry:
             continue
         notebooks.append((nb_id, path))
+    expected = [nb.name for nb in gb.find_assignment(assignment).notebooks]
+    absent = [n for n in expected if not os.path.exists(os.path.join(sub["submitted"], f"{n}.ipynb"))]
+    if absent:
+        others = sorted(os.path.basename(p) for p in glob.glob(os.path.join(sub["submitted"], "*.ipynb"))
+                        if os.path.splitext(os.path.basename(p))[0] not in expected)
+        sub["missing"] = (f"missing notebook {', '.join(n + '.ipynb' for n in absent)} (0 points); "
+                          + (f"handed in instead: {', '.join(others)} — rename it and hand in again" if others
+                             else "no notebook handed in"))
     for notebook in gb.find_assignment(assignment).notebooks:
         if not os.path.exists(os.path.join(sub["submitted"], f"{notebook.name}.ipynb")):
             for g in gb.find_submission_notebook(notebook.name, assignment, sub["student"]).grades:
@@ -539,6 +786,7 @@ def grade(assignment: str, course=None, *, jobs: int | None = None, timeout: int
                 "source": source, "notebooks": notebooks, "exclude": exclude, "ignore": list(coursedir.ignore),
                 "db_url": coursedir.db_url, "final": sub["final"], "fingerprint": sub["fingerprint"],
                 "staging": sub["final"] + STAGING_TAG + uuid.uuid4().hex[:8],
+                "grade_cells": sub["grade_cells"], "missing": sub["missing"],
             })
 
     savers = [SaveAutoGrades(config=config), AssignLatePenalties(config=config), CheckCellMetadata(config=config)]
@@ -598,8 +846,16 @@ def _record(result, task, coursedir, config, savers, permissions, log_path) -> O
         outcome.status, outcome.reason = "failed", result["reason"]
         _rmtree(task["staging"])
         _rmtree(task["final"])  # as nbgrader's _handle_failure
+    elif task.get("missing"):
+        outcome.status, outcome.reason = "failed", task["missing"]
     with warnings.catch_warnings(), Gradebook(coursedir.db_url, coursedir.course_id) as gb:
         warnings.simplefilter("ignore")  # SQLAlchemy autoflush chatter from nbgrader's models
+        if result["status"] == "ok":
+            for nb_id, gone in (result.get("missing_cells") or {}).items():
+                for gid in gone:  # a deleted grade cell is worth nothing, whatever an earlier run saved
+                    g = gb.find_grade(gid, nb_id, task["assignment"], task["student"])
+                    g.auto_score, g.needs_manual_grade = 0.0, False
+            gb.db.commit()
         sub = gb.find_submission(task["assignment"], task["student"])
         outcome.score, outcome.max_score = float(sub.score), float(sub.max_score)
     outcome.finished = time.strftime("%Y-%m-%dT%H:%M:%S%z")

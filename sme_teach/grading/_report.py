@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ._course import find_course, gradebook
 
-__all__ = ["item_analysis", "lms_table", "report", "scores_table"]
+__all__ = ["item_analysis", "lms_table", "problems_table", "report", "scores_table"]
 
 
 def scores_table(assignment: str, course=None):
@@ -97,12 +97,45 @@ def lms_table(course=None, lms: str = "generic"):
     return table.rename_axis(idcol).reset_index()
 
 
+def problems_table(assignment: str, course=None):
+    """Submissions that need the lecturer's attention, from ``grading_log.jsonl`` beside the gradebook.
+
+    One row per student whose latest grading failed (``status`` "failed", ``reason`` says why: invalid
+    or empty notebook, dead kernel, wrong file name, …) or was graded with notes (a cell timed out,
+    edited locked cells restored, replaced grading helpers, references to course files, …).
+    """
+    import json
+
+    import pandas as pd
+
+    from ._course import course_directory, load_config
+    from ._engine import LOG_NAME
+
+    course = find_course(course)
+    cd = course_directory(course, load_config(course), assignment_id=assignment)
+    log = (Path(cd.db_url[len("sqlite:///"):]).parent if cd.db_url.startswith("sqlite:///") else course) / LOG_NAME
+    latest = {}
+    if log.is_file():
+        for line in log.read_text().splitlines():
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                continue
+            if rec.get("assignment") == assignment:
+                latest[rec["student"]] = rec
+    rows = [{"student": s, "status": r["status"], "score": r.get("score"),
+             "reason": r.get("reason") or "; ".join(r.get("notes") or [])}
+            for s, r in sorted(latest.items()) if r["status"] != "graded" or r.get("notes")]
+    return pd.DataFrame(rows, columns=["student", "status", "score", "reason"])
+
+
 def report(assignment: str, course=None, *, out=None, lms: str = "generic") -> dict:
     """Write the lecturer's report for ``assignment``; return the paths written.
 
     Files: ``items.csv`` (:func:`item_analysis`), ``scores.csv`` (long table), ``totals.png`` (histogram
     of totals), ``items.png`` (difficulty and discrimination per item), ``report.html`` (tables and
-    figures with alt text) and ``grades_<lms>.csv`` (:func:`lms_table`).
+    figures with alt text), ``grades_<lms>.csv`` (:func:`lms_table`) and ``problems.csv``
+    (:func:`problems_table`: every failed or flagged submission with its reason, also in the HTML).
     """
     import seaborn as sns
     from matplotlib.figure import Figure
@@ -115,7 +148,10 @@ def report(assignment: str, course=None, *, out=None, lms: str = "generic") -> d
     totals = scores.groupby("student")["score"].sum()
     max_total = scores.groupby("item")["max_score"].max().sum()
     paths = {"scores": out / "scores.csv", "items": out / "items.csv", "totals_png": out / "totals.png",
-             "items_png": out / "items.png", "html": out / "report.html", "lms_csv": out / f"grades_{lms}.csv"}
+             "items_png": out / "items.png", "html": out / "report.html", "lms_csv": out / f"grades_{lms}.csv",
+             "problems": out / "problems.csv"}
+    problems = problems_table(assignment, course)
+    problems.to_csv(paths["problems"], index=False)
     scores.to_csv(paths["scores"], index=False)
     items.round(4).to_csv(paths["items"], index=False)
     lms_table(course, lms).to_csv(paths["lms_csv"], index=False)
@@ -152,6 +188,8 @@ td,th{{border:1px solid #999;padding:.2rem .5rem;text-align:right}}</style></hea
 Discrimination = mean of the top 27&nbsp;% of students by total minus the bottom 27&nbsp;%, ÷ maximum
 (Kelley 1939); items near 0 or negative do not separate strong from weak students. item_rest_r is the
 correlation of the item with the rest of the total.</p>
+<h2>Submissions that need attention</h2>
+{problems.to_html(index=False) if len(problems) else "<p>None: every submission was graded without notes.</p>"}
 <h2>Items</h2>{items.round(3).to_html(index=False)}
 <h2>Figures</h2>
 <figure><img src="totals.png" alt="{html.escape(alt_totals)}"><figcaption>{html.escape(alt_totals)}</figcaption></figure>
