@@ -59,7 +59,8 @@ ASSIGNMENTS = {
     },
     "a2_destinations": {
         "answers": {"q1_answer": ["ks", "closest_culture"], "q2_answer": ["cage"],
-                    "q3_answer": ["ranking", "top_market", "deciding_factor"]},
+                    "q3_answer": ["ranking", "top_market", "deciding_factor"],
+                    "q5_answer": ["enb", "enb_total", "enter_market"]},
         "partial": {
             # variances from the eight candidates instead of the whole table; the farthest, not the closest
             "q1_answer": (
@@ -67,10 +68,17 @@ ASSIGNMENTS = {
                 "ks = measures.kogut_singh(hofstede, HOME, candidates, dimensions=DIMENSIONS, variances=_v)\n"
                 "closest_culture = ks.idxmax()\n"),
             "q3_answer": BLANK_CODE,
+            # the marginal analysis without the costs: wrong values and total, but a decision consistent with them
+            "q5_answer": (
+                "enb = pd.Series((entry_kpis['probability'] * entry_kpis['benefit']).to_numpy(), index=entry_kpis['kpi'])\n"
+                "enb_total = float(enb.sum())\n"
+                "enter_market = enb_total > 0\n"),
         },
-        "partial_fails": {"q1_ks_values", "q1_closest", "q3_ranking_values", "q3_top_market", "q3_deciding_factor"},
-        # deciding_factor is checked against the student's own ranking (interpretation, not recomputation)
-        "variant_independent": {"q3_deciding_factor"},
+        "partial_fails": {"q1_ks_values", "q1_closest", "q3_ranking_values", "q3_top_market", "q3_deciding_factor",
+                          "q5_enb_values", "q5_enb_total"},
+        # deciding_factor and enter_market are checked against the student's own ranking and enb_total
+        # (interpretation, not recomputation)
+        "variant_independent": {"q3_deciding_factor", "q5_decision"},
     },
     "a3_alliance_fsa": {
         "answers": {"q1_answer": ["alliances", "mod1", "mod2"], "q2_answer": ["competencies"],
