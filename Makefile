@@ -37,12 +37,12 @@ $(VENV)/.installed-runtime: pyproject.toml course/jupyterlab-overrides.json | $(
 	cp course/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@# Byte-compile once: with PYTHONDONTWRITEBYTECODE set (common in containers) every kernel
 	@# would otherwise recompile its imports (debugpy alone costs ~2 s per kernel start).
-	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib >/dev/null || true
+	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib sme_teach >/dev/null || true
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-runtime
 	$(UV) pip install --quiet --python $(BIN)/python -e '.[dev]'
-	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib >/dev/null || true
+	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib sme_teach >/dev/null || true
 	touch $@
 
 install: $(VENV)/.installed-runtime
