@@ -94,6 +94,15 @@ def _check_runs(runs) -> int:
 _MAX_RUNS = 10_000_000
 
 
+def _prepare_cascade(G, seeds, p, runs, seed):
+    """Validate a cascade's arguments (both implementations share them) and index the edges."""
+    G = _check_graph(G)
+    seeds = _check_seeds(G, seeds)
+    runs = _check_runs(runs)
+    check_rng_seed(seed)
+    return G, seeds, runs, _edge_probability(G, p)
+
+
 def independent_cascade_reference(G, seeds, p, runs: int = 1000, seed=None) -> pd.Series:
     """Readable reference: one breadth-first cascade per run, in pure Python.
 
@@ -103,11 +112,7 @@ def independent_cascade_reference(G, seeds, p, runs: int = 1000, seed=None) -> p
     >>> independent_cascade_reference(nx.path_graph(3), [0], 1.0, runs=10).tolist()
     [1.0, 1.0, 1.0]
     """
-    G = _check_graph(G)
-    seeds = _check_seeds(G, seeds)
-    runs = _check_runs(runs)
-    check_rng_seed(seed)
-    nodes, pos, src, dst, prob = _edge_probability(G, p)
+    G, seeds, runs, (nodes, pos, src, dst, prob) = _prepare_cascade(G, seeds, p, runs, seed)
     out_edges = {i: [] for i in range(len(nodes))}
     for u, v, q in zip(src.tolist(), dst.tolist(), prob.tolist()):
         out_edges[u].append((v, q))
@@ -211,11 +216,7 @@ def independent_cascade(G, seeds, p, runs: int = 1000, seed=None) -> pd.Series:
     >>> independent_cascade(G, "a", 0.5, runs=20000, seed=1).round(2).tolist()
     [1.0, 0.5, 0.25]
     """
-    G = _check_graph(G)
-    seeds = _check_seeds(G, seeds)
-    runs = _check_runs(runs)
-    check_rng_seed(seed)
-    nodes, pos, src, dst, prob = _edge_probability(G, p)
+    G, seeds, runs, (nodes, pos, src, dst, prob) = _prepare_cascade(G, seeds, p, runs, seed)
     n = len(nodes)
     rng = np.random.default_rng(seed)
     # CSR adjacency of arcs

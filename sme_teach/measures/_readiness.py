@@ -330,12 +330,7 @@ def readiness_scores(responses, instrument=None):
     ...
     sme_teach._errors.SmeTeachError: row 0, item 'cap_1': answer 7 is not a whole number from 1 to 5
     """
-    inst = _instrument(instrument)
-    frame, single = _as_frame(responses)
-    if frame.columns.has_duplicates:
-        dup = frame.columns[frame.columns.duplicated()][0]
-        raise SmeTeachError(f"responses have item {dup!r} more than once; expected one column per item")
-    _check_items(frame, inst)
+    inst, frame, single = _prepare(responses, instrument)
     ids = inst.item_ids
     try:
         values = frame[ids].to_numpy(dtype=float)
@@ -370,6 +365,17 @@ def readiness_scores(responses, instrument=None):
     return out
 
 
+def _prepare(responses, instrument):
+    """The instrument, the responses as a frame (and whether one respondent was given), checked."""
+    inst = _instrument(instrument)
+    frame, single = _as_frame(responses)
+    if frame.columns.has_duplicates:
+        dup = frame.columns[frame.columns.duplicated()][0]
+        raise SmeTeachError(f"responses have item {dup!r} more than once; expected one column per item")
+    _check_items(frame, inst)
+    return inst, frame, single
+
+
 def readiness_scores_reference(responses, instrument=None):
     """Readable per-respondent loop computing the same table as :func:`readiness_scores`.
 
@@ -381,12 +387,7 @@ def readiness_scores_reference(responses, instrument=None):
     >>> round(float(readiness_scores_reference(answers)["overall"]), 1)
     61.3
     """
-    inst = _instrument(instrument)
-    frame, single = _as_frame(responses)
-    if frame.columns.has_duplicates:
-        dup = frame.columns[frame.columns.duplicated()][0]
-        raise SmeTeachError(f"responses have item {dup!r} more than once; expected one column per item")
-    _check_items(frame, inst)
+    inst, frame, single = _prepare(responses, instrument)
     reverse = dict(zip(inst.items["id"], inst.items["reverse"]))
     items_of = {d: inst.items.loc[inst.items["dimension"] == d, "id"].tolist() for d in inst.dimension_ids}
     rows = []
