@@ -12,7 +12,7 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 PYTEST_ARGS ?= -n 2
 
-.PHONY: lab test install install-dev browser hub data bench site workshop clean help
+.PHONY: lab test install install-dev install-data browser hub data bench site workshop clean help
 
 help:
 	@echo "make lab    - install into $(VENV) and open the course in JupyterLab"
@@ -45,8 +45,14 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-runtime
 	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib sme_teach >/dev/null || true
 	touch $@
 
+# make data reads package data (CLDR, GeoNames, ISO codes): exactly the versions pinned in the `data` extra
+$(VENV)/.installed-data: pyproject.toml $(VENV)/.installed-runtime
+	$(UV) pip install --quiet --python $(BIN)/python -e '.[data]'
+	touch $@
+
 install: $(VENV)/.installed-runtime
 install-dev: $(VENV)/.installed-dev
+install-data: $(VENV)/.installed-data
 
 lab: install
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(ROOT_FLAG) $(LAB_ARGS) START_HERE.md
@@ -63,7 +69,7 @@ hub: install-dev
 test: install-dev browser hub
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-data: install-dev
+data: install-data
 	$(BIN)/python scripts/make_data.py
 
 bench: install-dev
