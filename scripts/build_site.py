@@ -19,7 +19,14 @@ one after another) and cached in ``course/_build/.cache`` under a hash of the no
 Widgets cannot run on a static page. Each widget output is replaced by its *static result* — the
 figure or table the widget shows at its starting values, and a line naming the controls and their
 starting values — and every lesson page opens with a note on how to open the lesson live.
-Solution cells (tag ``solution``) are folded into a "Solution" drop-down.
+Solution cells (tag ``solution``) are folded: a written solution into a "Solution" drop-down, a code
+solution with its output (the numeric answer) behind one "Show the solution" toggle.
+
+Everything a page loads comes from the site itself: MathJax 3 (``make assets`` installs npm mathjax into
+``.venv/node``; it is copied into the book's static files, ``mathjax_path`` in ``course/site/_config.yml``),
+a local favicon, and no sphinx-thebe scripts (``course/site/_ext/sme_site.py``). After the book, the lecture
+slides (``scripts/build_slides.py``) are written into ``<out>/html/slides`` and linked from a "Lecture
+slides" page and from every lesson page.
 
 Usage: ``python scripts/build_site.py [--out DIR] [--jobs N] [--timeout S] [--no-build]``
 (``make site`` runs it).
