@@ -351,6 +351,7 @@ def assemble(out: Path, *, jobs: int, timeout: int, cache: Path | None = None) -
     import nbformat
     import yaml
 
+    web_assets.package_dir("mathjax")  # fail before executing anything when `make assets` has not run
     src = out / "src"
     (src / "lessons").mkdir(parents=True, exist_ok=True)
     written: set[Path] = set()
@@ -443,7 +444,11 @@ def main(argv: list[str] | None = None) -> int:
     if out.name != "_build":
         out = out / "_build"  # jupyter-book writes <path-output>/_build/html
     t0 = time.perf_counter()
-    src, failed = assemble(out, jobs=args.jobs, timeout=args.timeout, cache=args.cache)
+    try:
+        src, failed = assemble(out, jobs=args.jobs, timeout=args.timeout, cache=args.cache)
+    except web_assets.MissingAssets as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.no_build:
         return 1 if failed else 0
     rc = build(src, out)

@@ -131,6 +131,7 @@ def build(out: Path = DEFAULT_OUT, *, lessons: list[Path] | None = None, jobs: i
 
     t0 = time.perf_counter()
     lessons = lessons or build_site.lesson_paths()
+    web_assets.package_dir("mathjax"), web_assets.package_dir("reveal.js")  # before executing anything
     out.mkdir(parents=True, exist_ok=True)
     web_assets.copy_reveal(out / "_assets" / "reveal.js")
     web_assets.copy_mathjax(out / "_assets" / "mathjax")
