@@ -1,0 +1,28 @@
+"""Sphinx extension of the course site (scripts/build_site.py copies it into the book source).
+
+Drops sphinx-thebe's scripts and style sheet from every page. Jupyter Book 1 always loads the
+sphinx_thebe extension, even with ``launch_buttons.thebe: false``, and sphinx-thebe 0.3.1 adds its
+inline ``const THEBE_JS_URL = "https://unpkg.com/thebe@…"`` script once per ``env-before-read-docs``
+event, which Jupyter Book fires twice: every page then logged ``Uncaught SyntaxError: Identifier
+'THEBE_JS_URL' has already been declared``. The site runs no code (widgets show their static result),
+so thebe is not needed at all.
+"""
+
+from __future__ import annotations
+
+
+def _is_thebe(asset) -> bool:
+    name = str(getattr(asset, "filename", asset) or "")
+    body = (getattr(asset, "attributes", None) or {}).get("body", "") or ""
+    return "sphinx-thebe" in name or "THEBE_JS_URL" in body
+
+
+def drop_thebe(app, pagename, templatename, context, doctree):
+    for key in ("script_files", "css_files"):
+        if key in context:
+            context[key] = [a for a in context[key] if not _is_thebe(a)]
+
+
+def setup(app):
+    app.connect("html-page-context", drop_thebe)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
