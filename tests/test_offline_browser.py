@@ -192,6 +192,12 @@ def test_course_pages_stay_on_this_machine(chromium_browser, site_server, tmp_pa
                 loose = page.eval_on_selector_all(
                     ".cell.tag_solution .cell_output", "els => els.filter(e => !e.closest('details')).length")
                 assert loose == 0, "a solution's output (its numeric answer) shows outside the fold"
+                # a display equation wider than the column scrolls sideways, it is never cut off
+                clipped = page.eval_on_selector_all(
+                    "mjx-container[display='true']",
+                    "els => els.filter(e => e.scrollWidth > e.clientWidth + 1"
+                    " && getComputedStyle(e).overflowX !== 'auto').length")
+                assert clipped == 0, f"{clipped} display equation(s) cut off at the column's edge"
                 page.locator("div.math").first.scroll_into_view_if_needed()
                 shot(page, "site_lesson02")
         decks = page.eval_on_selector_all("article a[href$='.slides.html']", "els => els.map(e => e.href)")
