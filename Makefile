@@ -56,8 +56,10 @@ install: $(VENV)/.installed-runtime
 install-dev: $(VENV)/.installed-dev
 install-data: $(VENV)/.installed-data
 
+# Students see the course, not the project's machinery, in the file browser (the folders stay on disk).
+LAB_HIDE := ['__pycache__','*.pyc','.ipynb_checkpoints','*.egg-info','bench','tests','scripts','test-output','node_modules']
 lab: install
-	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(ROOT_FLAG) $(LAB_ARGS) START_HERE.md
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) "--ContentsManager.hide_globs=$(LAB_HIDE)" $(ROOT_FLAG) $(LAB_ARGS) START_HERE.md
 
 # Browser tests need Debian's Chromium (Playwright cannot download browsers here).
 browser:

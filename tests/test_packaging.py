@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -127,6 +128,16 @@ def test_make_lab_serves_jupyterlab():
             f"http://127.0.0.1:{port}/api/contents/START_HERE.md?token={token}", timeout=10
         ) as resp:
             assert resp.status == 200
+        # students see the course in the file browser, not the project's machinery
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents/?token={token}", timeout=10) as resp:
+            names = {item["name"] for item in json.load(resp)["content"]}
+        assert {"lessons", "assignments", "course", "START_HERE.md"} <= names, names
+        assert not names & {"tests", "bench", "scripts", "sme_teach.egg-info"}, names
+        # START_HERE.md (and any Markdown) opens rendered, not as source in the editor
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/lab/api/settings/"
+                                    f"@jupyterlab/docmanager-extension:plugin?token={token}", timeout=10) as resp:
+            viewers = json.load(resp)["schema"]["properties"]["defaultViewers"]  # overrides set defaults
+        assert viewers.get("default", {}).get("markdown") == "Markdown Preview", viewers
     finally:
         _stop_group(proc)
 
