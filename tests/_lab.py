@@ -122,13 +122,22 @@ def run_all_cells(page, *, timeout_ms: int = 180_000, attempts: int = 3):
                 raise
             wait_kernel_idle(page, timeout_ms=timeout_ms)
     # every code cell has an execution count once it has run
-    page.wait_for_function(
-        """() => {
-            const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')];
-            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-        }""",
-        timeout=timeout_ms,
-    )
+    try:
+        page.wait_for_function(
+            """() => {
+                const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')];
+                return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+            }""",
+            timeout=timeout_ms,
+        )
+    except Exception as exc:  # say which cells never finished and what the kernel reports
+        state = page.evaluate("""() => ({
+            prompts: [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')]
+                .map((p, i) => i + ':' + p.textContent.trim()).filter(t => !/\\[\\d+\\]/.test(t)),
+            kernel: document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator')
+                ?.getAttribute('data-status'),
+            dialog: document.querySelector('.jp-Dialog')?.innerText?.slice(0, 300)})""")
+        raise AssertionError(f"Run All did not finish in {timeout_ms / 1000:.0f} s: {state}") from exc
     wait_kernel_idle(page, timeout_ms=timeout_ms)
 
 
