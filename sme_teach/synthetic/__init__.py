@@ -23,7 +23,7 @@ from .._errors import SmeTeachError
 from .._validate import check_choice
 from ..datasets._registry import VARIANT_NAMES
 from ..datasets._schema import stable_seed, write_csv
-from ..datasets._synthetic import DEFAULT_SEED, alliance_graph, load_khulna_smes
+from ..datasets._synthetic import DEFAULT_SEED, alliance_graph
 from ._khulna import make_khulna_smes
 from ._network import generate_alliance_network, make_alliance_network
 from ._panel import firm_timing_table, make_sme_panel
@@ -69,6 +69,7 @@ def variant(name: str, seed, **kwargs):
     >>> a = variant("khulna_smes", "student-01")
     >>> a.equals(variant("khulna_smes", "student-01")), a.equals(variant("khulna_smes", "student-02"))
     (True, False)
+    >>> from sme_teach.datasets import load_khulna_smes
     >>> variant("khulna_smes", DEFAULT_SEED).equals(load_khulna_smes())
     True
     >>> variant("sme", 1)

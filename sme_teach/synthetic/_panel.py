@@ -13,7 +13,6 @@ from ..datasets._synthetic import (
     PANEL_SCHEMA,
     PATH_TYPES,
     SECTORS,
-    TIMING_SCHEMA,
 )
 from ._common import conform, rng_for
 
