@@ -10,10 +10,9 @@ from .._validate import check_choices
 
 __all__ = ["draw_framework", "framework_alt_text", "OKABE_ITO"]
 
-#: Okabe & Ito (2008) colour-blind-safe palette, in the order layers use it (black excluded).
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
-_GREY = "#7F7F7F"
-_EDGE = "#3C3C3C"
+from ._palette import EDGE as _EDGE
+from ._palette import GREY as _GREY
+from ._palette import OKABE_ITO
 
 # Geometry in data units: one row is one unit high; columns are _DX units apart.
 _DX = 3.6
