@@ -16,7 +16,8 @@ def _cell(value, fmt: str) -> str:
     return html.escape(str(value))
 
 
-def table_html(frame, caption: str | None = None, *, index: bool = False, fmt: str = "{:,.2f}") -> str:
+def table_html(frame, caption: str | None = None, *, index: bool = False, fmt: str = "{:,.2f}",
+               css_class: str = "") -> str:
     """A small DataFrame as an accessible HTML table: caption, header cells with ``scope``.
 
     Parameters
@@ -28,6 +29,8 @@ def table_html(frame, caption: str | None = None, *, index: bool = False, fmt: s
         Show the index as row headers (``<th scope="row">``).
     fmt : str, default "{:,.2f}"
         Format of float cells (NaN shows as "–"); other cells are escaped text.
+    css_class : str, optional
+        Extra CSS class(es) after ``sme-table`` (e.g. for a page's tests to find the table).
 
     Examples
     --------
@@ -49,5 +52,6 @@ def table_html(frame, caption: str | None = None, *, index: bool = False, fmt: s
         rows.append(f"<tr>{cells}</tr>")
     cap = (f'<caption style="text-align:left;font-weight:bold">{html.escape(caption)}</caption>'
            if caption else "")
-    return (f'<table class="sme-table" style="border-collapse:collapse;font-size:0.92em">{cap}'
+    classes = " ".join(["sme-table", *css_class.split()])
+    return (f'<table class="{classes}" style="border-collapse:collapse;font-size:0.92em">{cap}'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")

@@ -7,18 +7,25 @@ from pathlib import Path
 
 __all__ = ["one_page_report", "report_filename"]
 
-_FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu")]
+#: Where DejaVu (Unicode) fonts are looked for first; matplotlib's own copy comes after.
+_SYSTEM_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def _font_dirs() -> tuple[Path, ...]:
+    """The folders searched for fonts, built afresh on each call (no module state grows)."""
+    dirs = [_SYSTEM_FONT_DIR]
+    try:
+        import matplotlib
+
+        dirs.append(Path(matplotlib.get_data_path()) / "fonts" / "ttf")
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(dirs)
 
 
 def _font_file(name: str) -> Path | None:
     """DejaVu (Unicode) from the system or from matplotlib's own copy; None → core Helvetica."""
-    try:
-        import matplotlib
-
-        _FONT_DIRS.append(Path(matplotlib.get_data_path()) / "fonts" / "ttf")
-    except ImportError:  # pragma: no cover
-        pass
-    for d in _FONT_DIRS:
+    for d in _font_dirs():
         if (d / name).is_file():
             return d / name
     return None
