@@ -25,6 +25,7 @@ __all__ = [
     "firm_options",
     "alliance_fsa",
     "cohort_competencies",
+    "Cohort",
     "firm_profile",
     "alliance_plan",
     "entry_mode",
@@ -194,17 +195,60 @@ def cohort_competencies(data=None, moderation="mean") -> pd.DataFrame:
     return measures.propagate(*datasets.khulna_model_inputs(df), model=_model(), moderation=moderation).competency
 
 
+class Cohort:
+    """A cohort of Khulna firms with the model's competency scores, computed once per object.
+
+    The results are cached on the object, not in module globals (as QuantEcon's
+    ``MarkovChain`` caches its stationary distributions): a view that profiles many firms of
+    one cohort builds one ``Cohort`` and passes it to :func:`firm_profile`. The object keeps
+    its own copy of the data and hands out copies, so nothing a caller changes reaches it.
+
+    >>> c = Cohort()
+    >>> c.competency.shape
+    (50, 10)
+    """
+
+    def __init__(self, data=None, moderation: str = "mean"):
+        self._data = _data(data).copy()
+        self.moderation = moderation
+        self._scores = None
+
+    @property
+    def data(self) -> pd.DataFrame:
+        return self._data.copy()
+
+    def _competency(self) -> pd.DataFrame:
+        if self._scores is None:
+            self._scores = cohort_competencies(self._data, self.moderation)
+        return self._scores
+
+    @property
+    def competency(self) -> pd.DataFrame:
+        """Firms × competencies (a copy)."""
+        return self._competency().copy()
+
+
 #: Course proxy for international experience from export status (the data has no years abroad).
 EXPERIENCE_PROXY = {"none": 0.0, "indirect": 0.3, "direct": 0.6}
 
 
-def firm_profile(firm_id: str, data=None, moderation="mean") -> dict:
+def firm_profile(firm_id: str, data=None, moderation="mean", *, cohort=None) -> dict:
     """Profile and diagnosis of one Khulna firm: who it is, its alliances, its competencies.
 
     Competency scores come from :func:`sme_teach.measures.propagate` on the firm's own
     alliance strengths and moderator levels; ``percentile`` compares each score with the
     same model's scores for the other firms of the cohort (the model's scores are small in
     absolute terms, so peers are the sensible yardstick).
+
+    Parameters
+    ----------
+    firm_id : str
+    data : pandas.DataFrame, optional
+        The cohort's table (default :func:`sme_teach.datasets.load_khulna_smes`).
+    moderation : {"mean", "min", "product"}
+    cohort : Cohort, optional
+        A :class:`Cohort` already scored (then ``data`` is not read): a view profiling many
+        firms of one cohort scores it once.
 
     Returns
     -------
@@ -217,12 +261,17 @@ def firm_profile(firm_id: str, data=None, moderation="mean") -> dict:
         ``entry_inputs`` (course proxies: ``firm_size`` = employees / 250 capped at 1,
         ``international_experience`` from :data:`EXPERIENCE_PROXY`).
     """
-    df = _data(data)
+    if cohort is None:
+        cohort = Cohort(data, moderation)
+    elif cohort.moderation != moderation:
+        raise SmeTeachError(f"cohort was scored with moderation={cohort.moderation!r}, not {moderation!r}; "
+                            f"build Cohort(data, {moderation!r})")
+    df = cohort._data
     row = _row(firm_id, df)
     inputs = firm_inputs(firm_id, df)
     res = alliance_fsa(inputs["alliances"], inputs["moderators_1"], inputs["moderators_2"],
                        moderation=moderation)
-    cohort = cohort_competencies(df, moderation)
+    cohort = cohort._competency()
     score = res["competency"]
     pct = (cohort.le(score, axis=1).sum() / len(cohort) * 100).astype(float)
     comp = pd.DataFrame({

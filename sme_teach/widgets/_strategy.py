@@ -254,5 +254,6 @@ def capstone_view(firm_id=None, data=None):
                          layout=W.Layout(width="520px")), "control")
     result = mark(W.HTML(), "result")
 
-    wire({"firm_id": dd}, cases.firm_profile, lambda p, _values: _profile_html(p), result, fixed={"data": data})
+    cohort = cases.Cohort(data)  # scored once for every firm the Dropdown shows
+    wire({"firm_id": dd}, cases.firm_profile, lambda p, _values: _profile_html(p), result, fixed={"cohort": cohort})
     return W.VBox([dd, result])
