@@ -263,6 +263,8 @@ def firm_profile(firm_id: str, data=None, moderation="mean", *, cohort=None) -> 
     """
     if cohort is None:
         cohort = Cohort(data, moderation)
+    elif not isinstance(cohort, Cohort):
+        raise SmeTeachError(f"cohort must be a cases.Cohort (or None), got {type(cohort).__name__}")
     elif cohort.moderation != moderation:
         raise SmeTeachError(f"cohort was scored with moderation={cohort.moderation!r}, not {moderation!r}; "
                             f"build Cohort(data, {moderation!r})")
@@ -474,4 +476,9 @@ def advised_firm(smes, seed) -> str:
     """
     import numpy as np
 
-    return str(smes["firm_id"].iloc[np.random.default_rng(seed).integers(len(smes))])
+    from .._validate import check_columns, check_rng_seed
+
+    smes = check_columns(smes, ["firm_id"], "smes (a Khulna SMEs table)")
+    if smes.empty:
+        raise SmeTeachError("smes is empty; expected a Khulna SMEs table with at least one firm")
+    return str(smes["firm_id"].iloc[np.random.default_rng(check_rng_seed(seed)).integers(len(smes))])

@@ -34,7 +34,10 @@ def born_globals(max_years: float, min_share: float, timing=None) -> dict:
     >>> int(out["table"].loc["total", "firms"])
     500
     """
-    t = synthetic.firm_timing_table() if timing is None else timing
+    from .._validate import check_columns
+
+    t = synthetic.firm_timing_table() if timing is None else check_columns(
+        timing, ["years_to_first_export", "foreign_sales_share", "path_type"], "timing (synthetic.firm_timing_table())")
     bg = measures.classify_born_global(t["years_to_first_export"], t["foreign_sales_share"],
                                        max_years=max_years, min_share=min_share)
     bg = np.asarray(bg, dtype=bool)

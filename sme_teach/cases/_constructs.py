@@ -107,6 +107,10 @@ def literature_studies(factor: str | None = None):
     from .._validate import check_choice
 
     table = datasets.load_literature_table()
+    if factor is not None and not isinstance(factor, str):
+        from .._errors import SmeTeachError
+
+        raise SmeTeachError(f"factor must be a success factor id or name (a string) or None, got {type(factor).__name__}")
     if factor is None:
         G = frameworks.load("csf")
         informs = {u: ", ".join(G.nodes[v]["label"] for _, v in G.out_edges(u)) for u in
@@ -162,8 +166,14 @@ def marginal_analysis(kpis, probabilities=None, benefits=None, delta: float = 0.
     """
     from .._validate import check_choices
 
-    table = kpis.copy()
+    from .._validate import check_columns
+
+    table = check_columns(kpis, ["kpi", "benefit", "cost", "probability"], "kpis").copy()
     for what, overrides in (("probability", probabilities), ("benefit", benefits)):
+        if overrides is not None:
+            from .._validate import check_mapping
+
+            overrides = check_mapping(overrides, f"{what} overrides", f"a dict KPI name -> new {what}")
         if overrides:
             check_choices(list(overrides), table["kpi"].tolist(), "KPI")
             table[what] = table[what].astype(float)
@@ -227,7 +237,13 @@ def uppsala_step(activity: str, examples: dict | None = None) -> dict:
     >>> r["step"], r["node"]
     (2, 'export_via_agents')
     """
-    examples = UPPSALA_EXAMPLES if examples is None else examples
+    from .._validate import check_mapping
+
+    examples = UPPSALA_EXAMPLES if examples is None else check_mapping(examples, "examples", "a dict step (1-4) -> case text")
+    if not isinstance(activity, str):
+        from .._errors import SmeTeachError
+
+        raise SmeTeachError(f"activity must be one entry-mode word such as 'distributor', got {type(activity).__name__}")
     step = int(measures.uppsala_stage(activity))
     G = frameworks.load("uppsala")
     node = frameworks.layer_nodes(G, "establishment_chain")[step - 1]
@@ -276,7 +292,17 @@ def cultural_distance(home: str = "BGD", hosts=DEFAULT_HOSTS,
     ['IND', 'USA']
     """
     h = datasets.load_hofstede().set_index("iso3")
+    if isinstance(hosts, str):
+        hosts = [hosts]
+    if isinstance(hosts, (bytes, dict)) or not hasattr(hosts, "__iter__"):
+        from .._errors import SmeTeachError
+
+        raise SmeTeachError(f"hosts must be a list of ISO3 codes, got {type(hosts).__name__} {hosts!r}")
     host_list = [c for c in hosts if c != home]
+    if not host_list:
+        from .._errors import SmeTeachError
+
+        raise SmeTeachError(f"hosts is empty; expected at least one ISO3 code other than the home country {home!r}")
     ks = measures.kogut_singh(h, home, host_list, dimensions=tuple(dimensions))
     out = ks.rename("kogut_singh").reset_index()
     out.insert(1, "country", out["iso3"].map(h["country"]))

@@ -220,8 +220,12 @@ def destination_pool(countries=None, hofstede=None, home: str = "BGD") -> list[s
     >>> "IND" in pool and "BGD" not in pool
     True
     """
-    countries = datasets.load_countries() if countries is None else countries
-    hofstede = datasets.load_hofstede() if hofstede is None else hofstede
+    from .._validate import check_columns
+
+    countries = datasets.load_countries() if countries is None else check_columns(
+        countries, ["iso3", "capital_lat"], "countries")
+    hofstede = datasets.load_hofstede() if hofstede is None else check_columns(
+        hofstede, ["iso3", *CULTURE_DIMENSIONS], "hofstede")
     scored = set(hofstede.dropna(subset=list(CULTURE_DIMENSIONS))["iso3"])
     located = set(countries.dropna(subset=["capital_lat"])["iso3"])
     return sorted((scored & located) - {home})
@@ -249,8 +253,12 @@ def client_brief(seed, countries=None, hofstede=None) -> ClientBrief:
     """
     import numpy as np
 
-    rng = np.random.default_rng(seed)
+    from .._validate import check_rng_seed
+
+    rng = np.random.default_rng(check_rng_seed(seed))
     pool = destination_pool(countries, hofstede)
+    if len(pool) < 8:
+        raise SmeTeachError(f"the tables leave {len(pool)} possible markets; a brief needs at least 8")
     candidates = sorted(rng.choice(pool, size=8, replace=False).tolist())
     weights = dict(zip(["cultural", "administrative", "geographic", "economic", "psychic", "small_market"],
                        rng.integers(0, 4, size=6).tolist()))

@@ -89,7 +89,7 @@ def id_list(values, what: str, *, single_ok: bool = False) -> list:
     return out
 
 
-def clean_name(text, what: str = "name") -> str:
+def clean_name(text) -> str:
     """A participant's free-text name, stripped (empty while the form is being filled)."""
     text = "" if text is None else str(text).strip()
     return text

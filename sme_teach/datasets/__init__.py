@@ -22,7 +22,6 @@ from ._registry import VARIANT_NAMES, list_datasets
 from ._schema import data_dir
 from ._synthetic import (
     ModelInputs,
-    alliance_graph,
     khulna_model_inputs,
     load_alliance_network,
     load_khulna_readiness,
@@ -41,7 +40,6 @@ __all__ = [
     "load_khulna_readiness",
     "load_sme_panel",
     "load_alliance_network",
-    "alliance_graph",
     "khulna_model_inputs",
     "ModelInputs",
     "VARIANT_NAMES",

@@ -413,7 +413,13 @@ def khulna_model_inputs(table):
                 f"datasets.load_khulna_smes(), got {columns[:6]}{' …' if len(columns) > 6 else ''}"
             )
         ids = [c.removeprefix(prefix) for c in cols]
-        part = table[cols].astype(float)
+        try:
+            part = table[cols].astype(float)
+        except (TypeError, ValueError):
+            raise SmeTeachError(
+                f"the '{prefix}<id>' columns ({what}) must hold numbers between 0 and 1; "
+                f"check the table against datasets.load_khulna_smes()"
+            ) from None
         parts.append(part.set_axis(ids, axis=1) if isinstance(part, pd.DataFrame) else part.set_axis(ids))
     return ModelInputs(*parts)
 

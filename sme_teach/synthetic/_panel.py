@@ -66,6 +66,117 @@ def _choose(rng, available, weights):
     return available[rng.choice(len(available), p=w)]
 
 
+class _Firm:
+    """One panel firm's path through the years: its markets, their entry modes and entry order.
+
+    The draws happen in a fixed order (attributes in ``__init__``, then year by year), so the
+    shipped panel is regenerated bit-identically.
+    """
+
+    def __init__(self, rng, path: str, market_data):
+        self.rng, self.path = rng, path
+        self.codes, self.psychic, self.logpop = market_data
+        self.sector = SECTORS[rng.choice(4, p=[0.5, 0.15, 0.25, 0.10])]
+        if path == "born_global":
+            self.founded = int(rng.integers(2000, 2016))
+        elif path == "de_re":
+            self.founded = int(rng.integers(1990, 2006))
+        else:
+            self.founded = int(rng.integers(1990, 2016))
+        self.reach = rng.lognormal(0.0, 0.25)  # firm-specific effectiveness in turning markets into sales
+        self.markets: dict[str, str] = {}  # iso3 -> mode
+        self.order: dict[str, tuple[int, int]] = {}  # iso3 -> (entry order, first entry year)
+        self.start = self.founded + (int(rng.integers(0, 2)) if path == "born_global" else int(rng.integers(2, 8)))
+        if path == "de_re":
+            self.de_year = int(rng.integers(max(2011, self.start + 3), 2019))
+            self.re_year = self.de_year + int(rng.integers(1, 5))
+        else:
+            self.de_year = self.re_year = None
+
+    def enter(self, year, temperature, attract, first_modes, first_p):
+        """Enter one new market, psychically close ones (and large ones) more likely."""
+        import numpy as np
+
+        left = np.array([c not in self.markets for c in self.codes])
+        cand = self.codes[left]
+        if len(cand) == 0:
+            return
+        score = -self.psychic[left] / temperature + attract * self.logpop[left]
+        w = np.exp(score - score.max())
+        c = str(_choose(self.rng, cand, w))
+        self.markets[c] = first_modes[self.rng.choice(len(first_modes), p=first_p)]
+        if c not in self.order:
+            self.order[c] = (len(self.order) + 1, year)
+
+    def climb_chain(self):
+        """Establishment chain: each market may move one step up (or to a contractual/equity mode)."""
+        rng = self.rng
+        for c in sorted(self.markets):
+            mode = self.markets[c]
+            if mode in _CHAIN[:3]:
+                step = {"no regular export": 0.25, "export via agent": 0.03, "sales subsidiary": 0.01}[mode]
+                if self.path == "born_global":
+                    step *= 1.5
+                if rng.random() < step:
+                    self.markets[c] = _CHAIN[_CHAIN.index(mode) + 1]
+                elif mode == "export via agent" and rng.random() < (0.03 if self.sector == "manufacturing" else 0.01):
+                    self.markets[c] = "licensing" if rng.random() < 0.5 else "joint venture"
+
+    def add_markets(self, year, in_spell: bool):
+        """New markets: many at once for born globals, known ones first on re-entry, one by one otherwise."""
+        rng = self.rng
+        if self.path == "born_global":
+            n_new = int(rng.integers(3, 8)) if year == self.start else int(rng.random() < 0.3)
+            for _ in range(n_new):
+                self.enter(year, 3.0, 0.6, ("export via agent", "sales subsidiary", "licensing", "joint venture"),
+                           (0.7, 0.15, 0.08, 0.07))
+        elif in_spell:
+            pass
+        elif self.de_year is not None and year >= self.re_year:
+            # re-internationalisation: faster, back to known (earlier) markets first
+            if year == self.re_year or rng.random() < 0.4:
+                known = [c for c in sorted(self.order, key=lambda c: self.order[c][0]) if c not in self.markets]
+                if known:
+                    self.markets[known[0]] = "export via agent"
+                else:
+                    self.enter(year, 0.5, 0.1, ("export via agent",), (1.0,))
+        else:
+            p_new = 1.0 if not self.markets and year == self.start else min(0.4, 0.12 + 0.03 * len(self.markets))
+            if rng.random() < p_new:
+                self.enter(year, 0.35, 0.1, ("no regular export", "export via agent"), (0.75, 0.25))
+
+    def live(self, year):
+        """One year abroad: withdraw (de-internationalisers), climb the chain, add markets."""
+        if self.path == "domestic" or year < self.start:
+            return
+        if self.de_year is not None and year == self.de_year:
+            # de-internationalisation: withdraw from most markets and step down
+            keep = sorted(self.markets, key=lambda c: self.order[c][0])[
+                : min(int(self.rng.integers(0, 2)), len(self.markets) - 1)]
+            self.markets = {c: "no regular export" for c in keep}
+        in_spell = self.de_year is not None and self.de_year <= year < self.re_year
+        if not in_spell:
+            self.climb_chain()
+        self.add_markets(year, in_spell)
+
+    def observe(self, firm_id: str, year: int):
+        """The firm-year row and its firm-year-market rows."""
+        import numpy as np
+
+        markets = self.markets
+        weight = sum(_COMMITMENT[m] for m in markets.values())
+        fss = 0.0
+        if markets:
+            fss = float(np.clip(1 - np.exp(-self.reach * weight / 3.0) + self.rng.normal(0, 0.03), 0.005, 0.97))
+            main = max(markets.values(), key=lambda m: (_COMMITMENT[m], -PANEL_ENTRY_MODES.index(m)))
+        else:
+            main = "domestic only"
+        firm_row = (firm_id, year, self.founded, self.sector, self.path, fss, len(markets), main)
+        entry_rows = [(firm_id, year, c, markets[c], self.order[c][0], self.order[c][1])
+                      for c in sorted(markets, key=lambda c: self.order[c][0])]
+        return firm_row, entry_rows
+
+
 def make_sme_panel(seed=DEFAULT_SEED, n_firms: int = 500):
     """Generate the synthetic SME internationalisation panel (see ``datasets/sme_panel.md``).
 
@@ -81,93 +192,18 @@ def make_sme_panel(seed=DEFAULT_SEED, n_firms: int = 500):
         raise SmeTeachError(f"n_firms must be an integer between 4 and 9999, got {n_firms!r}")
     rng = rng_for(seed, 2)
     codes, psychic, logpop = _markets()
-    codes = np.array(codes)
+    market_data = (np.array(codes), psychic, logpop)
     # the first four firms cover every path type, so even a tiny variant has all of them
     types = np.concatenate([np.arange(4), rng.choice(4, size=n_firms - 4, p=[0.45, 0.2, 0.2, 0.15])])
     firm_rows, entry_rows = [], []
     for i in range(n_firms):
-        path = PATH_TYPES[types[i]]
-        firm_id = f"P{i + 1:04d}"
-        sector = SECTORS[rng.choice(4, p=[0.5, 0.15, 0.25, 0.10])]
-        if path == "born_global":
-            founded = int(rng.integers(2000, 2016))
-        elif path == "de_re":
-            founded = int(rng.integers(1990, 2006))
-        else:
-            founded = int(rng.integers(1990, 2016))
-        reach = rng.lognormal(0.0, 0.25)  # firm-specific effectiveness in turning markets into sales
-        markets: dict[str, str] = {}  # iso3 -> mode
-        order: dict[str, tuple[int, int]] = {}  # iso3 -> (entry order, first entry year)
-        start = founded + (int(rng.integers(0, 2)) if path == "born_global" else int(rng.integers(2, 8)))
-        if path == "de_re":
-            de_year = int(rng.integers(max(2011, start + 3), 2019))
-            re_year = de_year + int(rng.integers(1, 5))
-        else:
-            de_year = re_year = None
-
-        def enter(year, temperature, attract, first_modes, first_p):
-            left = np.array([c not in markets for c in codes])
-            cand = codes[left]
-            if len(cand) == 0:
-                return
-            score = -psychic[left] / temperature + attract * logpop[left]
-            w = np.exp(score - score.max())
-            c = str(_choose(rng, cand, w))
-            markets[c] = first_modes[rng.choice(len(first_modes), p=first_p)]
-            if c not in order:
-                order[c] = (len(order) + 1, year)
-
-        for year in range(founded, PANEL_LAST_YEAR + 1):
-            if path != "domestic" and year >= start:
-                # -- de-internationalisation: withdraw from most markets and step down
-                if de_year is not None and year == de_year:
-                    keep = sorted(markets, key=lambda c: order[c][0])[: min(int(rng.integers(0, 2)), len(markets) - 1)]
-                    markets = {c: "no regular export" for c in keep}
-                in_spell = de_year is not None and de_year <= year < re_year
-                # -- establishment chain: each market may move one step up
-                if not in_spell:
-                    for c in sorted(markets):
-                        mode = markets[c]
-                        if mode in _CHAIN[:3]:
-                            step = {"no regular export": 0.25, "export via agent": 0.03, "sales subsidiary": 0.01}[mode]
-                            if path == "born_global":
-                                step *= 1.5
-                            if rng.random() < step:
-                                markets[c] = _CHAIN[_CHAIN.index(mode) + 1]
-                            elif mode == "export via agent" and rng.random() < (0.03 if sector == "manufacturing" else 0.01):
-                                markets[c] = "licensing" if rng.random() < 0.5 else "joint venture"
-                # -- new markets
-                if path == "born_global":
-                    n_new = int(rng.integers(3, 8)) if year == start else int(rng.random() < 0.3)
-                    for _ in range(n_new):
-                        enter(year, 3.0, 0.6, ("export via agent", "sales subsidiary", "licensing", "joint venture"), (0.7, 0.15, 0.08, 0.07))
-                elif in_spell:
-                    pass
-                elif de_year is not None and year >= re_year:
-                    # re-internationalisation: faster, back to known (earlier) markets first
-                    if year == re_year or rng.random() < 0.4:
-                        known = [c for c in sorted(order, key=lambda c: order[c][0]) if c not in markets]
-                        if known:
-                            markets[known[0]] = "export via agent"
-                        else:
-                            enter(year, 0.5, 0.1, ("export via agent",), (1.0,))
-                else:
-                    p_new = 1.0 if not markets and year == start else min(0.4, 0.12 + 0.03 * len(markets))
-                    if rng.random() < p_new:
-                        enter(year, 0.35, 0.1, ("no regular export", "export via agent"), (0.75, 0.25))
-            if year < PANEL_FIRST_YEAR:
-                continue
-            weight = sum(_COMMITMENT[m] for m in markets.values())
-            fss = 0.0
-            if markets:
-                fss = float(np.clip(1 - np.exp(-reach * weight / 3.0) + rng.normal(0, 0.03), 0.005, 0.97))
-            if markets:
-                main = max(markets.values(), key=lambda m: (_COMMITMENT[m], -PANEL_ENTRY_MODES.index(m)))
-            else:
-                main = "domestic only"
-            firm_rows.append((firm_id, year, founded, sector, path, fss, len(markets), main))
-            for c in sorted(markets, key=lambda c: order[c][0]):
-                entry_rows.append((firm_id, year, c, markets[c], order[c][0], order[c][1]))
+        firm = _Firm(rng, PATH_TYPES[types[i]], market_data)
+        for year in range(firm.founded, PANEL_LAST_YEAR + 1):
+            firm.live(year)
+            if year >= PANEL_FIRST_YEAR:
+                row, entries = firm.observe(f"P{i + 1:04d}", year)
+                firm_rows.append(row)
+                entry_rows += entries
     firms = pd.DataFrame(firm_rows, columns=PANEL_SCHEMA.names)
     entries = pd.DataFrame(entry_rows, columns=ENTRIES_SCHEMA.names)
     return (
@@ -207,8 +243,13 @@ def firm_timing_table(panel=None, entries=None):
 
     from ..datasets import load_sme_panel
 
-    panel = load_sme_panel("firms") if panel is None else panel
-    entries = load_sme_panel("entries") if entries is None else entries
+    from .._validate import check_columns
+
+    panel = load_sme_panel("firms") if panel is None else check_columns(
+        panel, ["firm_id", "year", "founding_year", "sector", "path_type", "foreign_sales_share", "n_countries"],
+        "panel (the SME panel's firm-year table)")
+    entries = load_sme_panel("entries") if entries is None else check_columns(
+        entries, ["firm_id", "first_entry_year"], "entries (the SME panel's entries table)")
     firms = panel.sort_values(["firm_id", "year"]).groupby("firm_id", sort=True)
     out = firms[["founding_year", "sector", "path_type"]].first()
     last = firms[["year", "foreign_sales_share", "n_countries"]].last()

@@ -61,7 +61,11 @@ def khulna_readiness_responses(seed=DEFAULT_SEED, smes=None):
 
     seed = stable_seed(seed)
     inst = measures.load_instrument()
-    smes = (load_khulna_smes() if smes is None else smes).set_index("firm_id")
+    from .._validate import check_columns
+
+    needed = ["firm_id", "export_status", *{c for cols in _READINESS_DRIVERS.values() for c in cols} - {"export_rank"}]
+    smes = (load_khulna_smes() if smes is None else check_columns(smes, sorted(needed), "smes (a Khulna SMEs table)"))
+    smes = smes.set_index("firm_id")
     # ordinal rank of the export status (only its order matters: drivers enter as ranks)
     smes = smes.assign(export_rank=smes["export_status"].map({s: float(i) for i, s in enumerate(EXPORT_STATUSES)}))
     rng = np.random.default_rng(seed)

@@ -170,7 +170,6 @@ def _destination_html(table, home_name: str) -> str:
     t = table.iloc[::-1]
     fig = _figure(7.5, 0.35 * len(t) + 1.4)
     ax = fig.add_subplot()
-    left = None
     import numpy as np
 
     left = np.zeros(len(t))
