@@ -15,13 +15,14 @@ import numpy as np
 def _cases():
     import pandas as pd
 
-    from sme_teach import cases
+    from sme_teach import cases, synthetic
 
     kpis = pd.DataFrame({"kpi": ["EU contract", "Japan orders", "rejected consignment"],
                          "benefit": [90.0, 40.0, -30.0], "cost": [20.0, 6.0, 0.0],
                          "probability": [0.30, 0.45, 0.15]})
     firm = cases.firm_options()[0][1]
     cohort = cases.Cohort()  # as capstone_view does: the cohort is scored once per view
+    timing = synthetic.firm_timing_table()  # as born_global_view does
     return {
         "lesson 01 construct": lambda: cases.construct("benefits"),
         "lesson 01 literature_studies": lambda: cases.literature_studies("sf_capacity_building"),
@@ -29,7 +30,7 @@ def _cases():
         "lesson 03 uppsala_step": lambda: cases.uppsala_step("sales subsidiary"),
         "lesson 03 cultural_distance": lambda: cases.cultural_distance("IND"),
         "lesson 04 grapevine": lambda: cases.grapevine("KS44", 0.3),
-        "lesson 05 born_globals": lambda: cases.born_globals(3, 0.25),
+        "lesson 05 born_globals": lambda: cases.born_globals(3, 0.25, timing=timing),
         "lesson 06 khulna_readiness": lambda: cases.khulna_readiness({"cap_2": 4}),
         "lesson 07 alliance_fsa": lambda: cases.alliance_fsa(0.5, 0.6, 0.8, "mean", "capital_base_development"),
         "lesson 08 entry_mode": lambda: cases.entry_mode(0.9, 0.8, 0.7, 0.8, 0.6),

@@ -54,12 +54,12 @@ def model_labels(G=None) -> dict:
     return {n: d.get("label", n) for n, d in G.nodes(data=True)}
 
 
-def _data(data):
+def _data(data, G=None):
     if data is None:
         return datasets.load_khulna_smes()
     from .._validate import check_columns
 
-    lay = model_layers()
+    lay = model_layers(G)
     needed = ["firm_id", "firm_name", "sector", "industry", "employees", "export_status"]
     needed += [f"alliance_{a}" for a in lay["alliance"]] + [f"mod1_{m}" for m in lay["moderator_1"]]
     needed += [f"mod2_{m}" for m in lay["moderator_2"]]
@@ -99,7 +99,11 @@ def firm_inputs(firm_id: str, data=None) -> dict:
     >>> sorted(firm_inputs("KS02"))
     ['alliances', 'moderators_1', 'moderators_2']
     """
-    inputs = datasets.khulna_model_inputs(_row(firm_id, _data(data)))
+    return _firm_inputs(firm_id, _data(data))
+
+
+def _firm_inputs(firm_id: str, df) -> dict:
+    inputs = datasets.khulna_model_inputs(_row(firm_id, df))
     return {k: {i: float(v) for i, v in part.items()} for k, part in inputs._asdict().items()}
 
 
@@ -142,19 +146,23 @@ def alliance_fsa(alliances=0.5, cycle1=1.0, cycle2=1.0, moderation="mean",
         ``alliance, fsa, contribution, share`` of the explained competency, largest first,
         zero paths dropped) and ``labels`` (id → readable label).
     """
+    return _alliance_fsa(_model(), alliances, cycle1, cycle2, moderation, explain)
+
+
+def _alliance_fsa(G, alliances, cycle1, cycle2, moderation, explain) -> dict:
     from .._validate import check_choice
 
-    lay = model_layers()
+    lay = model_layers(G)
     check_choice(explain, lay["competency"], "competency to explain")
     al = _levels(alliances, lay["alliance"])
     r = measures.propagate(al, _levels(cycle1, lay["moderator_1"]), _levels(cycle2, lay["moderator_2"]),
-                           model=_model(), moderation=moderation)
+                           model=G, moderation=moderation)
     c = r.contributions
     paths = c.loc[(c["competency"] == explain) & (c["contribution"] > 0), ["alliance", "fsa", "contribution"]]
     paths = paths.sort_values("contribution", ascending=False, kind="stable").reset_index(drop=True)
     score = float(r.competency[explain])
     paths["share"] = paths["contribution"] / score if score > 0 else 0.0
-    names = model_labels()
+    names = model_labels(G)
     labels = {n: names[n] for layer in lay.values() for n in layer}
     return {
         "competency": r.competency,
@@ -270,9 +278,9 @@ def firm_profile(firm_id: str, data=None, moderation="mean", *, cohort=None) -> 
                             f"build Cohort(data, {moderation!r})")
     df = cohort._data
     row = _row(firm_id, df)
-    inputs = firm_inputs(firm_id, df)
-    res = alliance_fsa(inputs["alliances"], inputs["moderators_1"], inputs["moderators_2"],
-                       moderation=moderation)
+    inputs = _firm_inputs(firm_id, df)
+    res = _alliance_fsa(_model(), inputs["alliances"], inputs["moderators_1"], inputs["moderators_2"],
+                        moderation, "internationalisation_knowledge")
     cohort = cohort._competency()
     score = res["competency"]
     pct = (cohort.le(score, axis=1).sum() / len(cohort) * 100).astype(float)

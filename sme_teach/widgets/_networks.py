@@ -19,7 +19,7 @@ import html
 
 import numpy as np
 
-from .. import cases, datasets, measures
+from .. import cases, datasets, measures, synthetic
 from .._errors import SmeTeachError
 from ..plots import BAND_COLOURS, GREY, OKABE_ITO, band_spans, network_figure, table_html
 from ._common import figure_html, mark
@@ -134,7 +134,8 @@ def born_global_view(max_years: int = 3, min_share: float = 0.25):
         table = table_html(out["table"].reset_index(), "Counts by path type")
         return figure_html(fig, alt) + summary + table
 
-    wire({"max_years": years, "min_share": share}, cases.born_globals, render, result)
+    timing = synthetic.firm_timing_table()  # the panel's timing, computed once per view (the case only reads it)
+    wire({"max_years": years, "min_share": share}, cases.born_globals, render, result, fixed={"timing": timing})
     return w.VBox([years, share, result])
 
 
