@@ -231,3 +231,14 @@ def test_the_widgets_keep_no_model_logic():
             text = path.read_text(encoding="utf-8")
             assert "lru_cache" not in text, f"{path.name} caches data; load it through sme_teach.datasets"
             assert "def compute_" not in text, f"{path.name} computes; put the use case in sme_teach.cases"
+
+
+def test_every_layer_loads_through_the_package():
+    """``import sme_teach`` then ``sme_teach.<layer>`` works for every layer (it raised AttributeError for workshop)."""
+    code = ("import sme_teach\n"
+            f"for name in {LAYERS!r}:\n"
+            "    assert getattr(sme_teach, name).__name__ == 'sme_teach.' + name, name\n"
+            "    assert name in dir(sme_teach), name\n"
+            "print('ok')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stdout + out.stderr
