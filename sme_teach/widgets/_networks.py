@@ -65,7 +65,9 @@ def spillover_view(seed_firm: str = "KS44", p: float = 0.3, runs: int = 200):
     """
     import ipywidgets as w
 
-    G = datasets.load_alliance_network()
+    import networkx as nx
+
+    G = nx.freeze(datasets.load_alliance_network())  # kept by the view for drawing: read-only
     options = [(f"{G.nodes[n]['firm_name']} ({n})", n) for n in sorted(G.nodes())]
     firm = mark(w.Dropdown(options=options, value=seed_firm, description="Seed firm",
                            style={"description_width": "initial"}, layout=w.Layout(width="460px")), "control")
