@@ -12,7 +12,7 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 PYTEST_ARGS ?= -n 2
 
-.PHONY: lab test install install-dev browser hub data bench site workshop clean help
+.PHONY: lab test install install-dev install-data browser hub assets data bench site slides workshop clean help
 
 help:
 	@echo "make lab    - install into $(VENV) and open the course in JupyterLab"
@@ -20,6 +20,8 @@ help:
 	@echo "make hub    - install what the JupyterHub end-to-end test needs (root: postgresql, proxy, users' env)"
 	@echo "make workshop - serve the no-code workshop apps (course/workshop) with Voila on port $(WORKSHOP_PORT)"
 	@echo "make site   - build the static course website into course/_build/html (offline, Jupyter Book 1)"
+	@echo "make slides - build a reveal.js lecture deck per lesson into course/_build/html/slides (offline)"
+	@echo "make assets - install MathJax and reveal.js (npm) into $(VENV)/node: the site and slides serve them"
 	@echo "make data   - regenerate datasets/ (synthetic files bit-identically, countries from installed packages)"
 
 $(BIN)/python:
@@ -45,8 +47,14 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-runtime
 	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib sme_teach >/dev/null || true
 	touch $@
 
+# make data reads package data (CLDR, GeoNames, ISO codes): exactly the versions pinned in the `data` extra
+$(VENV)/.installed-data: pyproject.toml $(VENV)/.installed-runtime
+	$(UV) pip install --quiet --python $(BIN)/python -e '.[data]'
+	touch $@
+
 install: $(VENV)/.installed-runtime
 install-dev: $(VENV)/.installed-dev
+install-data: $(VENV)/.installed-data
 
 lab: install
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(ROOT_FLAG) $(LAB_ARGS) START_HERE.md
@@ -60,10 +68,15 @@ browser:
 hub: install-dev
 	@bash scripts/ensure_hub_deps.sh
 
-test: install-dev browser hub
+# MathJax 3 and reveal.js 4.0.2 from npm into .venv/node (project-local): the site, the lecture slides
+# and nbgrader feedback pages serve them instead of loading them from a CDN.
+assets: | $(BIN)/python
+	@bash scripts/ensure_web_assets.sh
+
+test: install-dev browser hub assets
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-data: install-dev
+data: install-data
 	$(BIN)/python scripts/make_data.py
 
 bench: install-dev
@@ -88,9 +101,15 @@ $(VENV)/.installed-site: pyproject.toml $(VENV)/.installed-runtime
 	$(UV) pip install --quiet --python $(BIN)/python -e '.[site]'
 	touch $@
 
-site: $(VENV)/.installed-site
+site: $(VENV)/.installed-site assets
 	$(BIN)/python scripts/build_site.py $(SITE_ARGS)
 	@echo "Open course/_build/html/index.html in a browser (or: $(BIN)/python -m http.server -d course/_build/html)."
+
+# Lecture slides: one reveal.js deck per lesson (slide per heading, figures, speaker notes, no
+# solutions), reusing the site build's executed lessons; `make site` builds them too and links them.
+slides: $(VENV)/.installed-site assets
+	$(BIN)/python scripts/build_slides.py $(SITE_ARGS)
+	@echo "Open course/_build/html/slides/index.html in a browser."
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis test-output

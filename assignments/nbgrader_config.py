@@ -41,6 +41,12 @@ c.Execute.execute_retries = 0
 c.LimitOutput.max_lines = 500
 c.LimitOutput.max_traceback = 100
 
+# -- feedback ---------------------------------------------------------------------------------------
+# Write feedback with `sme-teach feedback ID`: its pages load nothing from the internet (MathJax 3 is
+# inlined where a page has equations; sme_teach/grading/_offline_html.py). Plain `nbgrader
+# generate_feedback` pages load MathJax 2.7.7 from cdnjs: nbgrader's feedback template hard-codes that
+# URL, so HTMLExporter.mathjax_url cannot change it.
+
 # -- late submissions -------------------------------------------------------------------------------
 # set a due date with `nbgrader db assignment add ID --duedate=...`; late work is recorded, not penalised
 c.LateSubmissionPlugin.penalty_method = "none"

@@ -19,7 +19,14 @@ one after another) and cached in ``course/_build/.cache`` under a hash of the no
 Widgets cannot run on a static page. Each widget output is replaced by its *static result* — the
 figure or table the widget shows at its starting values, and a line naming the controls and their
 starting values — and every lesson page opens with a note on how to open the lesson live.
-Solution cells (tag ``solution``) are folded into a "Solution" drop-down.
+Solution cells (tag ``solution``) are folded: a written solution into a "Solution" drop-down, a code
+solution with its output (the numeric answer) behind one "Show the solution" toggle.
+
+Everything a page loads comes from the site itself: MathJax 3 (``make assets`` installs npm mathjax into
+``.venv/node``; it is copied into the book's static files, ``mathjax_path`` in ``course/site/_config.yml``),
+a local favicon, and no sphinx-thebe scripts (``course/site/_ext/sme_site.py``). After the book, the lecture
+slides (``scripts/build_slides.py``) are written into ``<out>/html/slides`` and linked from a "Lecture
+slides" page and from every lesson page.
 
 Usage: ``python scripts/build_site.py [--out DIR] [--jobs N] [--timeout S] [--no-build]``
 (``make site`` runs it).
@@ -42,6 +49,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "scripts"))
+import web_assets  # noqa: E402
+
 COURSE = REPO / "course"
 LESSONS = REPO / "lessons"
 
@@ -64,6 +74,8 @@ answer the exercises, open the lesson live:
   `lessons/{name}` in JupyterLab and choose **Run ▸ Run All Cells**.
 - **On Binder or a JupyterHub** — start the course environment (`environment.yml`), open
   `lessons/{name}` and run all cells.
+
+Teaching it? The lesson as lecture slides: <a href="../slides/{stem}.slides.html">{stem} slides</a>.
 ```"""
 
 
@@ -194,12 +206,14 @@ def _widget_static(model_id: str, state: dict, seen: set | None = None) -> tuple
     return outputs, controls
 
 
-def staticise(nb: dict, name: str) -> dict:
-    """A lesson ready for a static page: widget views replaced, solutions folded, a live-lesson note."""
+def static_widgets(nb: dict) -> dict:
+    """A copy of an executed notebook with every widget view replaced by its static result.
+
+    Used by the site and by the lecture slides (``scripts/build_slides.py``).
+    """
     nb = copy.deepcopy(nb)
     state = nb.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     for cell in nb["cells"]:
-        tags = cell.get("metadata", {}).get("tags", [])
         if cell["cell_type"] == "code":
             new = []
             for out in cell.get("outputs", []):
@@ -216,18 +230,31 @@ def staticise(nb: dict, name: str) -> dict:
                     continue
                 new.append(out)
             cell["outputs"] = new
-        elif cell["cell_type"] == "markdown" and "solution" in tags:
+    # drop the widget state: no widget manager on a static page
+    nb.get("metadata", {}).pop("widgets", None)
+    return nb
+
+
+def staticise(nb: dict, name: str) -> dict:
+    """A lesson ready for a static page: widget views replaced, solutions folded, a live-lesson note."""
+    nb = static_widgets(nb)
+    for cell in nb["cells"]:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell["cell_type"] == "markdown" and "solution" in tags:
             src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
             fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", src)), default=0))
             cell["source"] = f"{fence}{{admonition}} Solution\n:class: dropdown\n{src}\n{fence}"
         if cell["cell_type"] == "code" and "solution" in tags:
-            cell.setdefault("metadata", {})["tags"] = list(tags) + ["hide-input"]
-    # drop the widget state: no widget manager on a static page
-    nb.get("metadata", {}).pop("widgets", None)
+            # fold the code AND its output (the numeric answer) behind one toggle; `hide-input`
+            # alone left the answer showing under a folded input
+            meta = cell.setdefault("metadata", {})
+            meta["tags"] = list(tags) + ["hide-cell"]
+            meta.setdefault("mystnb", {}).update(code_prompt_show="Show the solution",
+                                                 code_prompt_hide="Hide the solution")
     # the live-lesson note goes right after the title cell
     idx = next((i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown"), 0)
     note = {"cell_type": "markdown", "id": "sme-teach-live-note", "metadata": {},
-            "source": LIVE_NOTE.format(name=name)}
+            "source": LIVE_NOTE.format(name=name, stem=Path(name).stem)}
     nb["cells"].insert(idx + 1, note)
     return nb
 
@@ -297,6 +324,18 @@ def home_page(lesson_titles: list[tuple[str, str]], site_pages: dict[str, str]) 
             "Every lesson page is a static copy with its figures; the note at its top says how to open it live.\n")
 
 
+def slides_page(lesson_titles: list[tuple[str, str]]) -> str:
+    """The "Lecture slides" page: one reveal.js deck per lesson (scripts/build_slides.py writes them)."""
+    items = "\n".join(f'{i}. <a href="slides/{stem}.slides.html">{html.escape(title)}</a>'
+                      for i, (stem, title) in enumerate(lesson_titles, 1))
+    return ("# Lecture slides\n\n"
+            "One reveal.js deck per lesson, made from the lesson itself (`make slides`): a slide per "
+            "heading, the figures at their starting values, no solutions. In a deck the arrow keys move, "
+            "**S** opens the speaker view with the teaching notes, **Esc** shows every slide at once. The "
+            "decks load nothing from the internet, so they work in a lecture hall without a network.\n\n"
+            f"{items}\n")
+
+
 def lesson_title(nb: dict, stem: str) -> str:
     for c in nb["cells"]:
         if c["cell_type"] == "markdown":
@@ -312,6 +351,7 @@ def assemble(out: Path, *, jobs: int, timeout: int, cache: Path | None = None) -
     import nbformat
     import yaml
 
+    web_assets.package_dir("mathjax")  # fail before executing anything when `make assets` has not run
     src = out / "src"
     (src / "lessons").mkdir(parents=True, exist_ok=True)
     written: set[Path] = set()
@@ -319,6 +359,7 @@ def assemble(out: Path, *, jobs: int, timeout: int, cache: Path | None = None) -
     def write(rel: str, text: str) -> None:
         """Write only when the content changed, so Sphinx rebuilds only the pages that changed."""
         path = src / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
         written.add(path)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
@@ -356,8 +397,15 @@ def assemble(out: Path, *, jobs: int, timeout: int, cache: Path | None = None) -
           "# References\n\nEvery work the lessons, the syllabus and the guides cite (`course/references.bib`).\n\n"
           "```{bibliography}\n:all:\n```\n")
     write("_config.yml", (COURSE / "site" / "_config.yml").read_text(encoding="utf-8"))
+    write("_ext/sme_site.py", (COURSE / "site" / "_ext" / "sme_site.py").read_text(encoding="utf-8"))
+    write("favicon.svg", (COURSE / "site" / "favicon.svg").read_text(encoding="utf-8"))
+    write("slides.md", slides_page(titles))
+    # MathJax served by the site itself (mathjax_path, html_static_path in _config.yml); copied once per
+    # version. Not into the book's _static/: Jupyter Book 1 would add every .js file there to every page.
+    mathjax = web_assets.copy_mathjax(src / "_mathjax" / "mathjax")
+    written.update(p for p in mathjax.rglob("*") if p.is_file())
 
-    chapters = [{"file": page} for page in ("syllabus", "outcomes") if (src / f"{page}.md").exists()]
+    chapters = [{"file": page} for page in ("syllabus", "outcomes", "slides") if (src / f"{page}.md").exists()]
     parts = [
         {"caption": "Course", "chapters": chapters},
         {"caption": "Lessons", "chapters": [{"file": f"lessons/{p.stem}"} for p in lessons]},
@@ -396,10 +444,19 @@ def main(argv: list[str] | None = None) -> int:
     if out.name != "_build":
         out = out / "_build"  # jupyter-book writes <path-output>/_build/html
     t0 = time.perf_counter()
-    src, failed = assemble(out, jobs=args.jobs, timeout=args.timeout, cache=args.cache)
+    try:
+        src, failed = assemble(out, jobs=args.jobs, timeout=args.timeout, cache=args.cache)
+    except web_assets.MissingAssets as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.no_build:
         return 1 if failed else 0
     rc = build(src, out)
+    if rc == 0:
+        # the lecture slides, linked from the "Lecture slides" page and every lesson page
+        import build_slides
+
+        build_slides.build(out / "html" / "slides", jobs=args.jobs, timeout=args.timeout, cache=args.cache or out / ".cache")
     if failed:
         print(f"error: lesson(s) raised an exception while executing (shown on their pages): {', '.join(failed)}")
         rc = rc or 1

@@ -94,6 +94,13 @@ def wait_kernel_idle(page, *, timeout_ms: int = 120_000):
     )
 
 
+def _fail_on_dialog(page):
+    """A JupyterLab dialog (kernel died, server unreachable, …) blocks every click: say what it says."""
+    dialog = page.locator(".jp-Dialog")
+    if dialog.count() and dialog.first.is_visible():
+        raise AssertionError(f"JupyterLab shows a dialog: {dialog.first.inner_text()[:400]!r}")
+
+
 def run_all_cells(page, *, timeout_ms: int = 180_000, attempts: int = 3):
     """Run ▸ Run All Cells through the menu, then wait for every cell to finish.
 
@@ -103,6 +110,7 @@ def run_all_cells(page, *, timeout_ms: int = 180_000, attempts: int = 3):
     started = """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')]
         .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
     for attempt in range(attempts):
+        _fail_on_dialog(page)
         page.click(".jp-NotebookPanel .jp-Notebook")
         page.click("#jp-MainMenu >> text=Run")
         page.click(".lm-Menu-content >> text=Run All Cells")

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
+import functools
+import http.server
 import os
 import shutil
 import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -63,6 +71,82 @@ def chromium_browser():
             yield browser
         finally:
             browser.close()
+
+# ------------------------------------------------------------------ the course site, built once
+
+SITE = REPO / "course" / "_build" / "html"
+SITE_BUILD_TIMEOUT = 170  # seconds; lessons execute in parallel and are cached between builds
+_RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex  # one id per `pytest` run
+
+
+@pytest.fixture(scope="session")
+def site(test_output) -> Path:
+    """``course/_build/html`` built by ``make site``'s script (lecture slides included), once per run.
+
+    Under pytest-xdist every worker has its own session: a file lock lets the first worker build
+    and the others wait for it and reuse the result (a stamp names the run that built it).
+    ``SME_TEACH_REUSE_SITE=1`` reuses whatever build is there (quick reruns of a browser test).
+    """
+    pytest.importorskip("jupyter_book", reason="`make site` needs the `site` extra: pip install -e '.[site]'")
+    SITE.parent.mkdir(parents=True, exist_ok=True)
+    stamp = SITE.parent / ".built-by-test-run"
+    with open(SITE.parent / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            reuse = os.environ.get("SME_TEACH_REUSE_SITE") == "1"  # while working on a browser test
+            if (reuse or stamp.exists() and stamp.read_text() == _RUN) and (SITE / "index.html").exists():
+                return SITE
+            stamp.unlink(missing_ok=True)
+            t0 = time.monotonic()
+            try:
+                proc = subprocess.run([sys.executable, str(REPO / "scripts" / "build_site.py")], cwd=REPO,
+                                      capture_output=True, text=True, timeout=SITE_BUILD_TIMEOUT)
+            except subprocess.TimeoutExpired as exc:
+                pytest.fail(f"the site build took more than {SITE_BUILD_TIMEOUT} s:\n{(exc.stdout or '')[-3000:]}")
+            log = proc.stdout + proc.stderr
+            (test_output / "site_build.log").write_text(log)
+            assert proc.returncode == 0, f"`make site` failed (exit {proc.returncode}); last lines:\n{log[-4000:]}"
+            assert (SITE / "index.html").exists(), "the build succeeded but wrote no course/_build/html/index.html"
+            print(f"site built in {time.monotonic() - t0:.0f} s")
+            stamp.write_text(_RUN)
+            return SITE
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    missing: list[str]
+
+    def log_message(self, *args):  # quiet
+        pass
+
+    def send_error(self, code, message=None, explain=None):
+        if code == 404:
+            self.missing.append(self.path)
+        super().send_error(code, message, explain)
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # a browser that navigates on drops the rest of a download (BrokenPipe): not a site problem
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
+@pytest.fixture(scope="session")
+def site_server(site):
+    """The built site served by Python's http.server on a free loopback port: (base URL, 404 paths)."""
+    missing: list[str] = []
+    handler = functools.partial(type("H", (_QuietHandler,), {"missing": missing}), directory=str(site))
+    server = _QuietServer(("127.0.0.1", free_port()), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", missing
+    finally:
+        server.shutdown()
+        server.server_close()
+
 
 # fixture courses and notebooks are data, not test modules
 collect_ignore_glob = ["fixtures/*"]

@@ -18,6 +18,7 @@ import os
 import pickle
 import re
 import shutil
+import subprocess
 import time
 import warnings
 from pathlib import Path
@@ -361,3 +362,27 @@ def test_feedback_teaches_without_showing_hidden_tests(graded, assignment):
     assert "BEGIN HIDDEN TESTS" not in copy
     blank = (course / "feedback" / BLANK / assignment / f"{assignment}.html").read_text()
     assert "NotImplementedError" in blank or "is not defined" in blank
+
+
+def test_git_add_all_in_the_course_directory_never_stages_grades(graded):
+    """A lecturer who grades, writes feedback and reports, then runs `git add -A`, commits no grades."""
+    from sme_teach import grading
+
+    course, _, _ = graded
+    assignment = IDS[0]
+    grading.feedback(assignment, course)
+    grading.report(assignment, course)
+    written = {p.relative_to(course).parts[0] for p in course.iterdir()}
+    # the run really wrote every kind of file that holds names or scores
+    assert {"release", "submitted", "autograded", "feedback", "reports", "gradebook.db",
+            "grading_log.csv", "grading_log.jsonl"} <= written, written
+    git = ["git", "-c", "user.email=t@example.org", "-c", "user.name=t", "-C", str(course)]
+    subprocess.run(git + ["init", "-q"], check=True)
+    subprocess.run(git + ["add", "-A"], check=True)
+    staged = subprocess.run(git + ["diff", "--cached", "--name-only"], check=True, capture_output=True,
+                            text=True).stdout.split()
+    assert staged, "nothing staged: the course's own files should be"
+    allowed = {".gitignore", "README.md", "nbgrader_config.py"}
+    leaked = [p for p in staged if p not in allowed and not p.startswith("source/")]
+    assert not leaked, f"`git add -A` in the course directory would commit student files: {leaked}"
+    assert any(p.startswith("source/") and p.endswith(".ipynb") for p in staged)

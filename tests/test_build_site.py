@@ -31,6 +31,9 @@ def _nb():
                           "data": {VIEW: {"model_id": "box", "version_major": 2, "version_minor": 0},
                                    "text/plain": "VBox(children=(...))"}}]},
             {"cell_type": "markdown", "id": "s", "metadata": {"tags": ["solution"]}, "source": "**Solution.** Use `x`."},
+            {"cell_type": "code", "id": "a", "metadata": {"tags": ["solution"]}, "execution_count": 2,
+             "source": "answer = 42\nanswer", "outputs": [{"output_type": "execute_result", "execution_count": 2,
+                                                         "metadata": {}, "data": {"text/plain": "42"}}]},
         ],
     }
 
@@ -49,6 +52,10 @@ def test_live_note_and_folded_solution():
     assert "Open this lesson live" in nb["cells"][1]["source"] and "make lab" in nb["cells"][1]["source"]
     sol = nb["cells"][3]["source"]
     assert sol.startswith("```{admonition} Solution\n:class: dropdown") and sol.endswith("```")
+    # a code solution folds with its output (the numeric answer), not only its input
+    code = nb["cells"][4]
+    assert "hide-cell" in code["metadata"]["tags"] and "hide-input" not in code["metadata"]["tags"]
+    assert code["outputs"][0]["data"]["text/plain"] == "42"
 
 
 def test_links_follow_the_site():

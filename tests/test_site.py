@@ -10,67 +10,22 @@ Requests that leave the machine are blocked (the site must not need the internet
 
 from __future__ import annotations
 
-import functools
-import http.server
-import subprocess
-import sys
-import threading
-import time
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlparse
 
 import pytest
 
-from conftest import REPO, free_port
+from conftest import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SITE = REPO / "course" / "_build" / "html"
-BUILD_TIMEOUT = 170  # seconds; lessons execute in parallel and are cached between builds
+# the build (`site`) and its http server (`site_server`) are session fixtures in conftest.py, shared
+# with tests/test_offline_browser.py
 
 
 @pytest.fixture(scope="module")
-def site(test_output) -> Path:
-    pytest.importorskip("jupyter_book", reason="`make site` needs the `site` extra: pip install -e '.[site]'")
-    t0 = time.monotonic()
-    try:
-        proc = subprocess.run([sys.executable, str(REPO / "scripts" / "build_site.py")], cwd=REPO,
-                              capture_output=True, text=True, timeout=BUILD_TIMEOUT)
-    except subprocess.TimeoutExpired as exc:
-        pytest.fail(f"the site build took more than {BUILD_TIMEOUT} s:\n{(exc.stdout or '')[-3000:]}")
-    log = proc.stdout + proc.stderr
-    (test_output / "site_build.log").write_text(log)
-    assert proc.returncode == 0, f"`make site` failed (exit {proc.returncode}); last lines:\n{log[-4000:]}"
-    assert (SITE / "index.html").exists(), "the build succeeded but wrote no course/_build/html/index.html"
-    print(f"site built in {time.monotonic() - t0:.0f} s")
-    return SITE
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    missing: list[str]
-
-    def log_message(self, *args):  # quiet
-        pass
-
-    def send_error(self, code, message=None, explain=None):
-        if code == 404:
-            self.missing.append(self.path)
-        super().send_error(code, message, explain)
-
-
-@pytest.fixture(scope="module")
-def served(site):
-    missing: list[str] = []
-    handler = functools.partial(type("H", (_Handler,), {"missing": missing}), directory=str(site))
-    port = free_port()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}/", missing
-    finally:
-        server.shutdown()
-        server.server_close()
+def served(site_server):
+    return site_server
 
 
 def _nav_links(page) -> list[str]:
@@ -112,7 +67,7 @@ def test_site_navigation_has_no_dead_links_or_missing_images(chromium_browser, s
         expected = sorted(p.stem for p in (REPO / "lessons").glob("[0-9][0-9]_*.ipynb"))
         assert [Path(urlparse(u).path).stem for u in lessons] == expected, (
             f"the navigation should list every lesson {expected}; it lists {lessons}")
-        for title in ("syllabus", "outcomes", "references"):
+        for title in ("syllabus", "outcomes", "slides", "references"):
             assert any(Path(urlparse(u).path).stem == title for u in pages), f"no '{title}' page in the navigation"
 
         problems: dict[str, list[str]] = {}
@@ -151,7 +106,5 @@ def test_site_navigation_has_no_dead_links_or_missing_images(chromium_browser, s
         page.screenshot(path=str(test_output / "site_lesson.png"), full_page=False)
     finally:
         context.close()
-    if external:
-        # reported, not failed: Sphinx loads MathJax from a CDN on pages with equations; offline,
-        # equations show as LaTeX source
-        print("blocked requests to the internet:", sorted(set(external)))
+    # MathJax and every other script, font and style sheet come from the site itself
+    assert not external, f"the site requested the internet: {sorted(set(external))}"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .._errors import SmeTeachError
 from ._course import api, find_course, load_config
+from ._offline_html import self_contained_math
 
 __all__ = ["feedback", "hidden_test_lines"]
 
@@ -60,6 +61,7 @@ def feedback(assignment: str, course=None, *, student: str | None = None) -> lis
     their messages) plus two preprocessors: error details of hidden-test cells are reduced to the
     message, and nbgrader's ``ClearHiddenTests`` removes the hidden code. Afterwards every HTML file
     is searched for each hidden-test line of the source notebook; a hit raises :class:`SmeTeachError`.
+    The pages load nothing from the internet (MathJax inline where a page has equations).
     """
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import ClearHiddenTests, GetGrades
@@ -80,7 +82,9 @@ def feedback(assignment: str, course=None, *, student: str | None = None) -> lis
     for src in Path(cd.format_path(cd.source_directory, ".", assignment)).glob("*.ipynb"):
         hidden += hidden_test_lines(src)
     for path in files:
-        text = path.read_text(encoding="utf-8")
+        # no MathJax from a CDN: inline MathJax 3 where the page has equations (see _offline_html)
+        text = self_contained_math(path.read_text(encoding="utf-8"))
+        path.write_text(text, encoding="utf-8")
         plain = re.sub(r"<[^>]+>", "", text)
         import html as _html
 
