@@ -1,8 +1,8 @@
-"""Widget callback compute: p95 over 200 calls of every lesson view's compute function.
+"""Widget callback compute: p95 over 200 calls of every lesson view's use case (sme_teach.cases).
 
 The views call these functions on every slider move; the goal is an instant answer
-(≤ 30 ms at the 95th percentile for the heaviest). Data caches are warmed first, as the
-views do when they are built.
+(≤ 30 ms at the 95th percentile for the heaviest). The loaders' parse caches are warmed
+first, as the views do when they are built; the use cases themselves cache nothing.
 """
 
 from __future__ import annotations
@@ -15,27 +15,27 @@ import numpy as np
 def _cases():
     import pandas as pd
 
-    from sme_teach.widgets import _foundations as fw
-    from sme_teach.widgets import _networks as nw
-    from sme_teach.widgets import _strategy as st
+    from sme_teach import cases, synthetic
 
     kpis = pd.DataFrame({"kpi": ["EU contract", "Japan orders", "rejected consignment"],
                          "benefit": [90.0, 40.0, -30.0], "cost": [20.0, 6.0, 0.0],
                          "probability": [0.30, 0.45, 0.15]})
-    firm = st.firm_options()[0][1]
+    firm = cases.firm_options()[0][1]
+    cohort = cases.Cohort()  # as capstone_view does: the cohort is scored once per view
+    timing = synthetic.firm_timing_table()  # as born_global_view does
     return {
-        "lesson 01 compute_construct": lambda: fw.compute_construct("benefits"),
-        "lesson 01 compute_literature": lambda: fw.compute_literature("sf_capacity_building"),
-        "lesson 02 compute_marginal_analysis": lambda: fw.compute_marginal_analysis(kpis, {"EU contract": 0.4}, {"Japan orders": 50}),
-        "lesson 03 compute_uppsala_step": lambda: fw.compute_uppsala_step("sales subsidiary"),
-        "lesson 03 compute_cultural_distance": lambda: fw.compute_cultural_distance("IND"),
-        "lesson 04 compute_spillover": lambda: nw.compute_spillover("KS44", 0.3),
-        "lesson 05 compute_born_globals": lambda: nw.compute_born_globals(3, 0.25),
-        "lesson 06 compute_readiness": lambda: nw.compute_readiness({"cap_2": 4}),
-        "lesson 07 compute_alliance_fsa": lambda: st.compute_alliance_fsa(0.5, 0.6, 0.8, "mean", "capital_base_development"),
-        "lesson 08 compute_entry_mode": lambda: st.compute_entry_mode(0.9, 0.8, 0.7, 0.8, 0.6),
-        "lesson 08 compute_destinations": lambda: st.compute_destinations(),
-        "lesson 09 compute_firm_profile": lambda: st.compute_firm_profile(firm),
+        "lesson 01 construct": lambda: cases.construct("benefits"),
+        "lesson 01 literature_studies": lambda: cases.literature_studies("sf_capacity_building"),
+        "lesson 02 marginal_analysis": lambda: cases.marginal_analysis(kpis, {"EU contract": 0.4}, {"Japan orders": 50}),
+        "lesson 03 uppsala_step": lambda: cases.uppsala_step("sales subsidiary"),
+        "lesson 03 cultural_distance": lambda: cases.cultural_distance("IND"),
+        "lesson 04 grapevine": lambda: cases.grapevine("KS44", 0.3),
+        "lesson 05 born_globals": lambda: cases.born_globals(3, 0.25, timing=timing),
+        "lesson 06 khulna_readiness": lambda: cases.khulna_readiness({"cap_2": 4}),
+        "lesson 07 alliance_fsa": lambda: cases.alliance_fsa(0.5, 0.6, 0.8, "mean", "capital_base_development"),
+        "lesson 08 entry_mode": lambda: cases.entry_mode(0.9, 0.8, 0.7, 0.8, 0.6),
+        "lesson 08 destination_ranking": lambda: cases.destination_ranking(),
+        "lesson 09 firm_profile": lambda: cases.firm_profile(firm, cohort=cohort),
     }
 
 

@@ -35,7 +35,7 @@ def main(argv=None) -> list[Path]:
 
     from sme_teach.datasets._real import florentine_frame
     from sme_teach.datasets._schema import write_csv
-    from sme_teach.datasets._synthetic import DEFAULT_SEED, write_synthetic
+    from sme_teach.synthetic import DEFAULT_SEED, write_synthetic
 
     written: list[Path] = []
     if args.only in (None, "real"):

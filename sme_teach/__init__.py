@@ -5,8 +5,13 @@ The package holds the course's one implementation of every model and measure:
 - :mod:`sme_teach.frameworks` — the seed papers' models as data and networkx graphs;
 - :mod:`sme_teach.measures` — pure, vectorized, cited measures and scoring rules;
 - :mod:`sme_teach.datasets` — loaders for the shipped real and synthetic data;
-- :mod:`sme_teach.plots`, :mod:`sme_teach.widgets` — drawings and ipywidgets views;
+- :mod:`sme_teach.synthetic` — the seeded generators of the synthetic data, and variants;
+- :mod:`sme_teach.cases` — one function per use case (lessons, workshop apps, assignments);
+- :mod:`sme_teach.plots`, :mod:`sme_teach.widgets` — drawings and lesson views;
+- :mod:`sme_teach.workshop` — the no-code apps for SME owners;
 - :mod:`sme_teach.grading` — nbgrader helpers and the ``sme-teach`` command.
+
+The layers import downwards only (``ARCHITECTURE.md``; ``lint-imports`` checks it).
 
 Submodules load on first use, so ``import sme_teach`` stays cheap and pulls in no
 plotting or widget library.
@@ -22,7 +27,8 @@ from ._errors import SmeTeachError
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("frameworks", "measures", "datasets", "plots", "widgets", "grading", "cli")
+_SUBMODULES = ("frameworks", "measures", "datasets", "synthetic", "cases", "plots", "widgets", "workshop",
+               "grading", "cli")
 
 __all__ = ["SmeTeachError", "__version__", *_SUBMODULES]
 

@@ -154,7 +154,7 @@ def test_panel_shape_and_paths():
 def test_panel_entries_are_consistent_with_firm_years():
     p = datasets.load_sme_panel()
     e = datasets.load_sme_panel("entries")
-    assert set(e["entry_mode"]) == set(_synthetic.ENTRY_MODES)
+    assert set(e["entry_mode"]) == set(_synthetic.PANEL_ENTRY_MODES)
     counts = e.groupby(["firm_id", "year"]).size()
     merged = p.set_index(["firm_id", "year"])["n_countries"]
     assert counts.reindex(merged.index, fill_value=0).astype(int).equals(merged.astype(int))

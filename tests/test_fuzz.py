@@ -36,9 +36,7 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from sme_teach import SmeTeachError, datasets, frameworks, grading, measures, workshop
-from sme_teach.widgets import _networks as wnet
-from sme_teach.widgets import _strategy as wstrat
+from sme_teach import SmeTeachError, cases, datasets, frameworks, grading, measures, synthetic, workshop
 
 settings.register_profile("ci", derandomize=True, database=None, deadline=None)
 FUZZ_SETTINGS = dict(
@@ -508,7 +506,7 @@ FUZZ: dict[str, Spec] = {
         missing=any_bad(typos(["nan", "skip"])),
         details=BAD_BOOL,
     ), _ok_kogut),
-    "measures.cage_distance": Spec(measures.cage_distance, dict(home="BGD", hosts=["IND", "GBR"]), dict(
+    "measures.cage_distance": Spec(measures.cage_distance, dict(home="BGD", hosts=["IND", "GBR"], countries=COUNTRIES), dict(
         home=BAD_ISO3,
         hosts=any_bad(st.lists(BAD_ISO3, max_size=3), st.sampled_from([5, ["IND", "IND"], ["BES"]])),
         countries=any_bad(mutated(SMALL_COUNTRIES)),
@@ -517,7 +515,7 @@ FUZZ: dict[str, Spec] = {
     ), _ok_cage),
     "measures.rank_destinations": Spec(measures.rank_destinations, dict(
         home="BGD", candidates=["IND", "GBR", "MYS"], weights={"geographic": 2, "small_market": 1, "psychic": 1},
-        hofstede=HOFSTEDE), dict(
+        countries=COUNTRIES, hofstede=HOFSTEDE), dict(
         home=BAD_ISO3,
         candidates=any_bad(st.lists(BAD_ISO3, max_size=3), st.sampled_from([5, [], ["IND", "IND"], ["BGD"], "IND"])),
         weights=any_bad(st.dictionaries(st.sampled_from(list(measures.DESTINATION_FACTORS) + ["psychc"]),
@@ -677,42 +675,44 @@ FUZZ: dict[str, Spec] = {
     "workshop.compute_best_starts": Spec(workshop.compute_best_starts, dict(chance=0.2, k=3, runs=20), dict(
         chance=BAD_PROB, k=BAD_INT, runs=BAD_INT, seed=BAD_SEED, G=BAD_GRAPH | graph_variants(),
     ), _ok_best),
-    # ---------------------------------------------------------------- widgets (compute_* only)
-    "widgets.compute_spillover": Spec(wnet.compute_spillover, dict(seed_firm="KS44", p=0.3, runs=30), dict(
+    # ---------------------------------------------------------------- use cases (sme_teach.cases; the lesson views call them)
+    "cases.grapevine": Spec(cases.grapevine, dict(seed_firm="KS44", p=0.3, runs=30), dict(
         seed_firm=any_bad(typos(["KS44", "KS01"])), p=BAD_PROB, runs=BAD_INT, seed=BAD_SEED,
         top=BAD_INT | st.sampled_from([-3]),
     ), _ok_wspill),
-    "widgets.compute_born_globals": Spec(wnet.compute_born_globals, dict(max_years=3, min_share=0.25), dict(
+    "cases.born_globals": Spec(cases.born_globals, dict(max_years=3, min_share=0.25), dict(
         max_years=BAD_NUMBERS, min_share=BAD_PROB,
+        timing=st.sampled_from([5, "x", pd.DataFrame(), KHULNA]),
     ), _ok_wbg),
-    "widgets.compute_readiness": Spec(wnet.compute_readiness, dict(answers={"net_3": 5}, firm_id="KS28"), dict(
+    "cases.khulna_readiness": Spec(cases.khulna_readiness, dict(answers={"net_3": 5}, firm_id="KS28"), dict(
         answers=any_bad(st.dictionaries(st.one_of(st.sampled_from(ITEMS), typos(ITEMS)), BAD_LIKERT, min_size=1,
                                         max_size=2)),
         firm_id=any_bad(typos(["KS28", "KS01"])),
     ), _ok_wread),
-    "widgets.compute_alliance_fsa": Spec(wstrat.compute_alliance_fsa, dict(), dict(
+    "cases.alliance_fsa": Spec(cases.alliance_fsa, dict(), dict(
         alliances=any_bad(BAD_PROB, st.dictionaries(st.one_of(st.sampled_from(ALLIANCES), typos(ALLIANCES)),
                                                     BAD_PROB, max_size=2)),
         cycle1=any_bad(BAD_PROB), cycle2=any_bad(BAD_PROB),
         moderation=any_bad(typos(["mean", "min", "product"])),
         explain=any_bad(typos(COMPETENCIES)),
     ), _ok_afsa),
-    "widgets.compute_entry_mode": Spec(wstrat.compute_entry_mode, dict(), dict(
+    "cases.entry_mode": Spec(cases.entry_mode, dict(), dict(
         asset_specificity=BAD_PROB, country_risk=BAD_PROB, cultural_distance=BAD_PROB, firm_size=BAD_PROB,
         international_experience=BAD_PROB, high=BAD_PROB,
     ), _ok_wentry),
-    "widgets.compute_destinations": Spec(wstrat.compute_destinations, dict(candidates=["IND", "GBR", "MYS"]), dict(
+    "cases.destination_ranking": Spec(cases.destination_ranking, dict(candidates=["IND", "GBR", "MYS"]), dict(
         home=BAD_ISO3,
         candidates=any_bad(st.lists(BAD_ISO3, max_size=3), st.sampled_from([5, [], ["IND", "IND"]])),
         weights=any_bad(st.dictionaries(st.sampled_from(list(measures.DESTINATION_FACTORS) + ["psychc"]),
                                         BAD_NUMBERS, max_size=3)),
     ), _ok_rank),
-    "widgets.compute_firm_profile": Spec(wstrat.compute_firm_profile, dict(firm_id="KS01"), dict(
+    "cases.firm_profile": Spec(cases.firm_profile, dict(firm_id="KS01"), dict(
         firm_id=any_bad(typos(["KS01", "KS44"])),
         data=any_bad(mutated(KHULNA)),
         moderation=any_bad(typos(["mean", "min", "product"])),
+        cohort=st.sampled_from([5, "KS01", KHULNA, _Opaque(), cases.Cohort(moderation="min")]),
     ), _ok_profile),
-    "widgets.compute_alliance_plan": Spec(wstrat.compute_alliance_plan, dict(
+    "cases.alliance_plan": Spec(cases.alliance_plan, dict(
         firm_id="KS01", changes={"joint_marketing": 1.0}), dict(
         firm_id=any_bad(typos(["KS01", "KS44"])),
         changes=any_bad(st.dictionaries(st.one_of(st.sampled_from(ALLIANCES), typos(ALLIANCES)), BAD_PROB,
@@ -722,10 +722,93 @@ FUZZ: dict[str, Spec] = {
         moderators_2=any_bad(st.dictionaries(st.one_of(st.sampled_from(MOD2), typos(MOD2)), BAD_PROB, max_size=2)),
         moderation=any_bad(typos(["mean", "min", "product"])),
     ), _ok_plan),
+    "cases.construct": Spec(cases.construct, dict(node="benefits"), dict(
+        node=any_bad(typos(["benefits", "barriers"])), model=any_bad(typos(frameworks.available()))),
+        lambda out, kw: out["id"] == kw["node"]),
+    "cases.literature_studies": Spec(cases.literature_studies, dict(factor="sf_benefits_barriers"), dict(
+        factor=any_bad(typos(["sf_benefits_barriers", "Benefits & Barriers"]))), _ok_frame),
+    "cases.marginal_analysis": Spec(cases.marginal_analysis, dict(kpis=KPIS, probabilities={"EU buyer": 0.5}), dict(
+        kpis=any_bad(mutated(KPIS)),
+        probabilities=any_bad(st.dictionaries(st.one_of(st.just("EU buyer"), typos(["EU buyer"])), BAD_PROB,
+                                              min_size=1, max_size=2)),
+        benefits=any_bad(st.dictionaries(typos(["EU buyer"]), BAD_NUMBERS, min_size=1, max_size=2)),
+        delta=BAD_NUMBERS,
+    ), lambda out, kw: np.isfinite(out["total"])),
+    "cases.uppsala_step": Spec(cases.uppsala_step, dict(activity="distributor"), dict(
+        activity=any_bad(typos(["distributor", "sales_subsidiary"])),
+        examples=st.sampled_from([5, "x", [1, 2], _Opaque()])), lambda out, kw: 1 <= out["step"] <= 4),
+    "cases.cultural_distance": Spec(cases.cultural_distance, dict(home="BGD", hosts=["IND", "GBR"]), dict(
+        home=BAD_ISO3, hosts=any_bad(st.lists(BAD_ISO3, max_size=3)),
+        dimensions=any_bad(typos(measures.HOFSTEDE_DIMENSIONS), st.sampled_from([[], ["PDI", "PDI"]]))), _ok_frame),
+    "cases.cage_table": Spec(cases.cage_table, dict(home="BGD", hosts=["IND", "GBR"]), dict(
+        home=BAD_ISO3, hosts=any_bad(st.lists(BAD_ISO3, max_size=3), st.sampled_from([5, ["IND", "IND"]])),
+        weights=any_bad(st.dictionaries(st.sampled_from(["cultural", "economic", "cultral"]), BAD_NUMBERS,
+                                        max_size=2))), _ok_cage),
+    "cases.firm_inputs": Spec(cases.firm_inputs, dict(firm_id="KS01"), dict(
+        firm_id=any_bad(typos(["KS01", "KS44"])), data=any_bad(mutated(KHULNA))),
+        lambda out, kw: sorted(out) == ["alliances", "moderators_1", "moderators_2"]),
+    "cases.firm_options": Spec(cases.firm_options, {}, dict(data=any_bad(mutated(KHULNA))),
+                               lambda out, kw: len(out) > 0),
+    "cases.cohort_competencies": Spec(cases.cohort_competencies, {}, dict(
+        data=any_bad(mutated(KHULNA)), moderation=any_bad(typos(["mean", "min", "product"]))),
+        lambda out, kw: _finite_in(out.to_numpy(dtype=float), 0, 1)),
+    "cases.advised_firm": Spec(cases.advised_firm, dict(smes=KHULNA, seed=7), dict(
+        smes=st.sampled_from([5, "x", pd.DataFrame(), KHULNA.drop(columns="firm_id")]), seed=BAD_SEED),
+        lambda out, kw: out in set(KHULNA["firm_id"])),
+    "cases.client_brief": Spec(cases.client_brief, dict(seed=7), dict(
+        seed=BAD_SEED, countries=any_bad(mutated(COUNTRIES)), hofstede=any_bad(mutated(HOFSTEDE))),
+        lambda out, kw: len(out.candidates) == 8, examples=20),
+    "cases.destination_pool": Spec(cases.destination_pool, {}, dict(
+        countries=any_bad(mutated(COUNTRIES)), hofstede=any_bad(mutated(HOFSTEDE)), home=BAD_ISO3),
+        lambda out, kw: len(out) > 8, examples=20),
+    "datasets.load_khulna_readiness": Spec(datasets.load_khulna_readiness, {}, {}, _ok_frame),
+    "datasets.khulna_model_inputs": Spec(datasets.khulna_model_inputs, dict(table=KHULNA), dict(
+        table=any_bad(mutated(KHULNA), st.just(KHULNA.drop(columns=[c for c in KHULNA if c.startswith("mod1_")])))),
+        lambda out, kw: len(out) == 3),
+    "synthetic.firm_timing_table": Spec(synthetic.firm_timing_table, {}, dict(
+        panel=st.sampled_from([5, "x", pd.DataFrame()]), entries=st.sampled_from([5, "x", pd.DataFrame()])),
+        _ok_frame, examples=10),
+    "synthetic.khulna_readiness_responses": Spec(synthetic.khulna_readiness_responses, dict(seed=3), dict(
+        seed=BAD_SEED, smes=st.sampled_from([5, "x", pd.DataFrame(), KHULNA.drop(columns="export_status")])),
+        _ok_frame, examples=15),
+    "synthetic.khulna_readiness_frame": Spec(synthetic.khulna_readiness_frame, dict(seed=3), dict(
+        seed=BAD_SEED, smes=st.sampled_from([5, "x", pd.DataFrame()])), _ok_frame, examples=10),
+    "measures.check_graph": Spec(measures.check_graph, dict(G=STRENGTH_GRAPH), dict(G=BAD_GRAPH),
+                                 lambda out, kw: out is kw["G"]),
 }
 
 # Public names deliberately not fuzzed here, with the reason.
 EXEMPT = {
+    # one function, two names: the workshop's names are the use cases themselves (fuzzed under workshop.*)
+    "cases.readiness_diagnosis": "the same function as workshop.compute_readiness (fuzzed)",
+    "cases.alliance_builds": "the same function as workshop.compute_alliance (fuzzed)",
+    "cases.destination_comparison": "the same function as workshop.compute_destinations (fuzzed)",
+    "cases.spillover": "the same function as workshop.compute_spillover (fuzzed)",
+    "cases.best_starts": "the same function as workshop.compute_best_starts (fuzzed)",
+    "cases.load_recommendations": "the same function as workshop.load_recommendations (fuzzed)",
+    "cases.country_choices": "no input; the same function as workshop.country_choices",
+    "cases.firm_choices": "no input; the same function as workshop.firm_choices",
+    "workshop.country_choices": "no input: (name, ISO3) pairs of the shipped countries table",
+    "workshop.firm_choices": "no input: (label, id) pairs of the shipped alliance network",
+    "cases.home_options": "no input: (name, ISO3) pairs of countries with Hofstede scores",
+    "cases.khulna_readiness_answers": "no input: the shipped answers (datasets.load_khulna_readiness, fuzzed)",
+    "cases.model_layers": "reads a framework graph's layers; G from frameworks.load (fuzzed)",
+    "cases.model_labels": "reads a framework graph's labels; G from frameworks.load (fuzzed)",
+    "cases.alliance_nodes": "layer id of the Alliance-FSA model; used by the alliance planner (tested in test_workshop.py)",
+    "cases.Cohort": "result holder of cohort_competencies (fuzzed); used through firm_profile(cohort=)",
+    "cases.ReadinessResult": "result class of readiness_diagnosis",
+    "cases.AllianceResult": "result class of alliance_builds",
+    "cases.DestinationResult": "result class of destination_comparison",
+    "cases.SpilloverResult": "result class of spillover",
+    "cases.ClientBrief": "result class of client_brief",
+    "cases.WorkshopInputError": "the exception class itself (a SmeTeachError)",
+    "datasets.ModelInputs": "result class of khulna_model_inputs",
+    "synthetic.make_khulna_smes": "generator behind variant('khulna_smes') (fuzzed as datasets.variant)",
+    "synthetic.make_sme_panel": "generator behind variant('sme_panel') (fuzzed as datasets.variant)",
+    "synthetic.make_alliance_network": "generator behind variant('alliance_network') (fuzzed as datasets.variant)",
+    "synthetic.generate_alliance_network": "the same function as datasets.generate_alliance_network (fuzzed)",
+    "synthetic.variant": "the same function as datasets.variant (fuzzed)",
+    "synthetic.write_synthetic": "writes files into a folder; run by scripts/make_data.py (test_datasets_synthetic.py)",
     # classes and result types: constructed by the functions above, not by users
     "measures.MarginalAnalysis": "result class of expected_net_benefit",
     "measures.Instrument": "result class of load_instrument",
@@ -772,13 +855,11 @@ def public_callables():
     """(qualified name, object) of every public name the registry must cover."""
     out = []
     for prefix, mod in (("measures", measures), ("datasets", datasets), ("frameworks", frameworks),
-                        ("grading", grading), ("workshop", workshop)):
+                        ("synthetic", synthetic), ("cases", cases), ("grading", grading), ("workshop", workshop)):
         for name in mod.__all__:
             obj = getattr(mod, name)
             if callable(obj):
                 out.append((f"{prefix}.{name}", obj))
-    for mod in (wnet, wstrat):
-        out += [(f"widgets.{n}", getattr(mod, n)) for n in mod.__all__ if n.startswith("compute_")]
     return out
 
 

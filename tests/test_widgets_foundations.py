@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sme_teach import SmeTeachError, datasets, frameworks, measures
+from sme_teach import SmeTeachError, cases, datasets, frameworks, measures
 from sme_teach.widgets import _foundations as fw
 
 KPIS = pd.DataFrame({
@@ -19,7 +19,7 @@ KPIS = pd.DataFrame({
 
 def test_compute_construct_matches_the_framework():
     G = frameworks.load("csf")
-    c = fw.compute_construct("kpi_marginal_analysis")
+    c = cases.construct("kpi_marginal_analysis")
     assert c["label"] == G.nodes["kpi_marginal_analysis"]["label"]
     assert c["definition"] == G.nodes["kpi_marginal_analysis"]["definition"]
     assert c["quote"].startswith("They can make a list of different KPIs")
@@ -28,28 +28,28 @@ def test_compute_construct_matches_the_framework():
     assert c["outputs"] == ["Future internationalization prospects"]
     assert "Bose" in c["source"] and "2016" in c["source"]
     # the Table 1 factors appear as inputs of the model node they inform
-    assert "Timing of Internationalization" in fw.compute_construct("timing")["inputs"]
+    assert "Timing of Internationalization" in cases.construct("timing")["inputs"]
     with pytest.raises(SmeTeachError, match="expected one of"):
-        fw.compute_construct("benefit")
+        cases.construct("benefit")
 
 
 def test_compute_literature_groups_table_1():
     lit = datasets.load_literature_table()
-    summary = fw.compute_literature()
+    summary = cases.literature_studies()
     assert summary["studies"].sum() == len(lit) == 45
     row = summary.set_index("success_factor").loc["Network, Alliance, Clusters"]
     assert row["studies"] == 14 and row["informs"] == "Cluster or strategic networking"
     assert summary["studies"].is_monotonic_decreasing
-    timing = fw.compute_literature("sf_timing_of_internationalization")
-    same = fw.compute_literature("Timing of Internationalization")
+    timing = cases.literature_studies("sf_timing_of_internationalization")
+    same = cases.literature_studies("Timing of Internationalization")
     pd.testing.assert_frame_equal(timing, same)
     assert len(timing) == 6 and timing["year"].is_monotonic_increasing
     with pytest.raises(SmeTeachError, match="success factor"):
-        fw.compute_literature("Timing")
+        cases.literature_studies("Timing")
 
 
 def test_compute_marginal_analysis_equals_the_measure():
-    res = fw.compute_marginal_analysis(KPIS, probabilities={"EU contract": 0.5}, benefits={"Japan orders": 60})
+    res = cases.marginal_analysis(KPIS, probabilities={"EU contract": 0.5}, benefits={"Japan orders": 60})
     changed = KPIS.assign(probability=[0.5, 0.45, 0.15], benefit=[90.0, 60.0, -30.0])
     direct = measures.expected_net_benefit(changed)
     assert res["total"] == pytest.approx(direct.total) == pytest.approx(0.5 * 90 - 20 + 0.45 * 60 - 6 - 4.5)
@@ -59,41 +59,41 @@ def test_compute_marginal_analysis_equals_the_measure():
     # the input table is not modified
     assert KPIS["probability"].tolist() == [0.30, 0.45, 0.15]
     # no overrides = the case's own numbers
-    assert fw.compute_marginal_analysis(KPIS)["total"] == pytest.approx(measures.expected_net_benefit(KPIS).total)
+    assert cases.marginal_analysis(KPIS)["total"] == pytest.approx(measures.expected_net_benefit(KPIS).total)
     with pytest.raises(SmeTeachError, match="unknown KPI"):
-        fw.compute_marginal_analysis(KPIS, probabilities={"EU contrct": 0.2})
+        cases.marginal_analysis(KPIS, probabilities={"EU contrct": 0.2})
     with pytest.raises(SmeTeachError):
-        fw.compute_marginal_analysis(KPIS, probabilities={"EU contract": 1.5})
+        cases.marginal_analysis(KPIS, probabilities={"EU contract": 1.5})
 
 
 def test_compute_uppsala_step_uses_the_measure_and_the_model():
     chain = frameworks.layer_nodes(frameworks.load("uppsala"), "establishment_chain")
-    for activity in fw.UPPSALA_ACTIVITIES:
-        r = fw.compute_uppsala_step(activity)
+    for activity in cases.UPPSALA_ACTIVITIES:
+        r = cases.uppsala_step(activity)
         assert r["step"] == measures.uppsala_stage(activity)
         assert r["node"] == chain[r["step"] - 1]
         assert r["stage_name"] == measures.UPPSALA_STAGES[r["step"]]
-        assert r["example"] == fw.UPPSALA_EXAMPLES[r["step"]]
-    assert [fw.compute_uppsala_step(a)["step"] for a in fw.UPPSALA_ACTIVITIES] == [1, 1, 2, 2, 3, 3, 4]
-    assert fw.compute_uppsala_step("agent", examples={2: "own case"})["example"] == "own case"
+        assert r["example"] == cases.UPPSALA_EXAMPLES[r["step"]]
+    assert [cases.uppsala_step(a)["step"] for a in cases.UPPSALA_ACTIVITIES] == [1, 1, 2, 2, 3, 3, 4]
+    assert cases.uppsala_step("agent", examples={2: "own case"})["example"] == "own case"
     with pytest.raises(SmeTeachError, match="unknown entry mode"):
-        fw.compute_uppsala_step("licence")
+        cases.uppsala_step("licence")
 
 
 def test_compute_cultural_distance_equals_kogut_singh():
     h = datasets.load_hofstede().set_index("iso3")
-    d = fw.compute_cultural_distance("BGD", ["USA", "IND", "GBR", "BGD"])
+    d = cases.cultural_distance("BGD", ["USA", "IND", "GBR", "BGD"])
     direct = measures.kogut_singh(h, "BGD", ["USA", "IND", "GBR"])
     assert d["iso3"].tolist() == ["IND", "USA", "GBR"]  # home dropped, nearest first
     assert d["kogut_singh"].tolist() == pytest.approx(direct.loc[["IND", "USA", "GBR"]].tolist())
     assert d["country"].tolist() == ["India", "United States", "United Kingdom"]
     # the value of a host does not depend on the other hosts listed
-    one = fw.compute_cultural_distance("BGD", ["USA"])["kogut_singh"].iloc[0]
+    one = cases.cultural_distance("BGD", ["USA"])["kogut_singh"].iloc[0]
     assert one == pytest.approx(direct["USA"])
     # distance is symmetric once variances are fixed by the whole table
-    back = fw.compute_cultural_distance("USA", ["BGD"])["kogut_singh"].iloc[0]
+    back = cases.cultural_distance("USA", ["BGD"])["kogut_singh"].iloc[0]
     assert back == pytest.approx(direct["USA"])
-    assert len(fw.compute_cultural_distance()) == len(fw.DEFAULT_HOSTS)
+    assert len(cases.cultural_distance()) == len(cases.DEFAULT_HOSTS)
 
 
 def test_views_build_with_marked_control_and_result():

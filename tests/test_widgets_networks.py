@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sme_teach import SmeTeachError, datasets, measures
+from sme_teach import SmeTeachError, cases, datasets, measures, synthetic
 from sme_teach.widgets import _networks as nw
 
 
@@ -14,7 +14,7 @@ from sme_teach.widgets import _networks as nw
 
 
 def test_compute_spillover_matches_the_measure():
-    out = nw.compute_spillover("KS44", 0.3, runs=200, seed=0)
+    out = cases.grapevine("KS44", 0.3, runs=200, seed=0)
     direct = measures.independent_cascade(datasets.load_alliance_network(), "KS44", 0.3, runs=200, seed=0)
     pd.testing.assert_series_equal(out["probability"], direct)
     assert out["probability"]["KS44"] == 1.0
@@ -25,16 +25,16 @@ def test_compute_spillover_matches_the_measure():
     assert top["probability"].is_monotonic_decreasing
     assert top["probability"].iloc[0] == pytest.approx(direct.drop("KS44").max())
     # p = 0 reaches nobody; p = 1 reaches the whole component of the seed
-    assert nw.compute_spillover("KS44", 0.0, runs=5)["expected_reach"] == 0
+    assert cases.grapevine("KS44", 0.0, runs=5)["expected_reach"] == 0
     import networkx as nx
 
     comp = nx.node_connected_component(datasets.load_alliance_network(), "KS44")
-    assert nw.compute_spillover("KS44", 1.0, runs=5)["expected_reach"] == pytest.approx(len(comp) - 1)
+    assert cases.grapevine("KS44", 1.0, runs=5)["expected_reach"] == pytest.approx(len(comp) - 1)
 
 
 def test_compute_spillover_rejects_unknown_firm():
     with pytest.raises(SmeTeachError, match="unknown seed"):
-        nw.compute_spillover("KS99", 0.3)
+        cases.grapevine("KS99", 0.3)
 
 
 def test_network_figure_has_alt_text_naming_the_broker():
@@ -47,7 +47,7 @@ def test_network_figure_has_alt_text_naming_the_broker():
 
 
 def test_firm_timing_table_matches_the_panel():
-    t = nw.firm_timing_table()
+    t = synthetic.firm_timing_table()
     panel = datasets.load_sme_panel()
     entries = datasets.load_sme_panel("entries")
     assert len(t) == panel["firm_id"].nunique() == 500
@@ -61,9 +61,9 @@ def test_firm_timing_table_matches_the_panel():
 
 
 def test_compute_born_globals_matches_classify_born_global():
-    t = nw.firm_timing_table()
+    t = synthetic.firm_timing_table()
     for years, share in [(3, 0.25), (2, 0.75), (0, 0.0), (12, 0.95)]:
-        out = nw.compute_born_globals(years, share)
+        out = cases.born_globals(years, share)
         direct = measures.classify_born_global(t["years_to_first_export"], t["foreign_sales_share"],
                                                max_years=years, min_share=share)
         tab = out["table"]
@@ -73,20 +73,20 @@ def test_compute_born_globals_matches_classify_born_global():
         for path in ("gradual", "born_global", "de_re"):
             assert tab.loc[path, "classified_born_global"] == int(direct[t["path_type"] == path].sum())
     # Knight & Cavusgil's thresholds catch more firms than Rennie's stricter pair
-    assert nw.compute_born_globals(3, 0.25)["n_born_global"] > nw.compute_born_globals(2, 0.75)["n_born_global"]
+    assert cases.born_globals(3, 0.25)["n_born_global"] > cases.born_globals(2, 0.75)["n_born_global"]
 
 
 # ------------------------------------------------------------------ lesson 6: readiness
 
 
 def test_khulna_readiness_responses_fit_the_instrument():
-    r = nw.khulna_readiness_responses()
+    r = synthetic.khulna_readiness_responses()
     inst = measures.load_instrument()
     assert r.shape == (50, len(inst.item_ids)) and list(r.columns) == inst.item_ids
     assert r.index.tolist() == datasets.load_khulna_smes()["firm_id"].tolist()
     assert r.isin(range(1, 6)).all().all()
-    pd.testing.assert_frame_equal(r, nw.khulna_readiness_responses())  # deterministic
-    assert not r.equals(nw.khulna_readiness_responses(seed=1))
+    pd.testing.assert_frame_equal(r, synthetic.khulna_readiness_responses())  # deterministic
+    assert not r.equals(synthetic.khulna_readiness_responses(seed=1))
     scores = measures.readiness_scores(r)
     # firms that share information more score higher on cluster networking (by construction)
     k = datasets.load_khulna_smes().set_index("firm_id")
@@ -94,8 +94,8 @@ def test_khulna_readiness_responses_fit_the_instrument():
 
 
 def test_compute_readiness_matches_readiness_scores():
-    base = nw.khulna_readiness_responses().loc["KS28"].to_dict()
-    out = nw.compute_readiness({"net_3": 5, "pol_2": 1}, "KS28")
+    base = synthetic.khulna_readiness_responses().loc["KS28"].to_dict()
+    out = cases.khulna_readiness({"net_3": 5, "pol_2": 1}, "KS28")
     direct = measures.readiness_scores({**base, "net_3": 5, "pol_2": 1})
     assert out["overall"] == pytest.approx(direct["overall"])
     assert out["weakest"] == direct["weakest"] and out["band"] == direct["band"]
@@ -103,11 +103,11 @@ def test_compute_readiness_matches_readiness_scores():
     for dim in measures.load_instrument().dimension_ids:
         assert sc.loc[dim, "score"] == pytest.approx(direct[dim])
     # one step on a 4-item dimension moves its score by 100 / (4 items × 4 steps) = 6.25 points
-    lo = nw.compute_readiness({"net_3": 2})["scores"].set_index("dimension").loc["cluster_networking", "score"]
-    hi = nw.compute_readiness({"net_3": 3})["scores"].set_index("dimension").loc["cluster_networking", "score"]
+    lo = cases.khulna_readiness({"net_3": 2})["scores"].set_index("dimension").loc["cluster_networking", "score"]
+    hi = cases.khulna_readiness({"net_3": 3})["scores"].set_index("dimension").loc["cluster_networking", "score"]
     assert hi - lo == pytest.approx(6.25)
     with pytest.raises(SmeTeachError, match="unknown item"):
-        nw.compute_readiness({"nope": 3})
+        cases.khulna_readiness({"nope": 3})
 
 
 # ------------------------------------------------------------------ views

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sme_teach import datasets, frameworks, measures
+from sme_teach import cases, datasets, frameworks, measures
 from sme_teach.widgets import _strategy as S
 
 
 def test_compute_alliance_fsa_matches_propagate():
     G = frameworks.load("alliance_fsa")
     alliances = {a: 0.5 for a in frameworks.layer_nodes(G, "alliance")}
-    res = S.compute_alliance_fsa(0.5, 0.6, 0.8, "mean", "capital_base_development")
+    res = cases.alliance_fsa(0.5, 0.6, 0.8, "mean", "capital_base_development")
     direct = measures.propagate(alliances, {m: 0.6 for m in frameworks.layer_nodes(G, "moderator_1")},
                                 {m: 0.8 for m in frameworks.layer_nodes(G, "moderator_2")})
     pd.testing.assert_series_equal(res["competency"], direct.competency)
@@ -27,48 +27,48 @@ def test_compute_alliance_fsa_matches_propagate():
     assert res["paths"]["contribution"].is_monotonic_decreasing
     assert set(res["paths"]["alliance"]) == {"capital_rationing"}
     # a dict of strengths; forms left out count as 0
-    only = S.compute_alliance_fsa({"information_sharing": 1.0}, 1.0, 1.0, explain="internationalisation_knowledge")
+    only = cases.alliance_fsa({"information_sharing": 1.0}, 1.0, 1.0, explain="internationalisation_knowledge")
     assert only["competency"]["internationalisation_knowledge"] == pytest.approx(1.0)
     assert only["competency"]["capital_base_development"] == 0.0
     # the min rule: the weakest moderator limits
-    low = S.compute_alliance_fsa(0.5, {"trust_and_confidence": 0.2}, 1.0, "min")
+    low = cases.alliance_fsa(0.5, {"trust_and_confidence": 0.2}, 1.0, "min")
     assert low["m1"] == pytest.approx(0.2)
 
 
 def test_compute_entry_mode_matches_recommend_entry_mode():
-    res = S.compute_entry_mode(0.9, 0.8, 0.7, 0.8, 0.6)
+    res = cases.entry_mode(0.9, 0.8, 0.7, 0.8, 0.6)
     rec = measures.recommend_entry_mode(0.9, 0.8, 0.7, 0.8, 0.6)
     assert (res["mode"], res["family"], res["reasons"]) == (rec.mode, rec.family, rec.reasons)
     assert res["mode"] == "joint venture"
     assert res["capacity"] == pytest.approx(0.7) and res["uncertainty"] == pytest.approx(0.75)
-    assert S.compute_entry_mode(0.2, 0.3, 0.4, 0.1, 0.1)["mode"] == "indirect export"
+    assert cases.entry_mode(0.2, 0.3, 0.4, 0.1, 0.1)["mode"] == "indirect export"
 
 
 def test_compute_destinations_matches_rank_destinations():
     w = {"cultural": 1, "administrative": 1, "geographic": 2, "economic": 0, "psychic": 1, "small_market": 1}
-    got = S.compute_destinations("BGD", ["IND", "JPN", "GBR", "NLD"], w)
+    got = cases.destination_ranking("BGD", ["IND", "JPN", "GBR", "NLD"], w)
     want = measures.rank_destinations("BGD", ["IND", "JPN", "GBR", "NLD"], w, countries=datasets.load_countries(),
                                       hofstede=datasets.load_hofstede())
     pd.testing.assert_frame_equal(got, want)
     assert got.index[0] == "IND"  # the neighbour wins
     # default candidates leave out the home country and add Bangladesh abroad
-    default = S.compute_destinations()
-    assert set(default.index) == set(S.DEFAULT_CANDIDATES)
+    default = cases.destination_ranking()
+    assert set(default.index) == set(cases.DEFAULT_CANDIDATES)
     assert default["rank"].tolist() == sorted(default["rank"])
-    from_gbr = S.compute_destinations("GBR")
+    from_gbr = cases.destination_ranking("GBR")
     assert "BGD" in from_gbr.index and "GBR" not in from_gbr.index
     # no psychic weight: no Hofstede needed, and the psychic columns are absent
-    geo = S.compute_destinations("BGD", ["IND", "USA"], {"geographic": 1})
+    geo = cases.destination_ranking("BGD", ["IND", "USA"], {"geographic": 1})
     assert list(geo.index) == ["IND", "USA"] and "score_psychic" not in geo.columns
 
 
 def test_compute_firm_profile_diagnoses_a_khulna_firm():
     df = datasets.load_khulna_smes()
-    p = S.compute_firm_profile("KS02")
+    p = cases.firm_profile("KS02")
     row = df.set_index("firm_id").loc["KS02"]
     assert p["profile"]["firm_name"] == row["firm_name"] and p["profile"]["employees"] == row["employees"]
     assert p["alliances"]["resource_sharing"] == pytest.approx(row["alliance_resource_sharing"])
-    inputs = S.khulna_firm_inputs("KS02")
+    inputs = cases.firm_inputs("KS02")
     direct = measures.propagate(inputs["alliances"], inputs["moderators_1"], inputs["moderators_2"]).competency
     assert p["competency"]["score"].to_numpy() == pytest.approx(direct.to_numpy())
     # percentiles are against the model's scores for the whole cohort
@@ -83,12 +83,12 @@ def test_compute_firm_profile_diagnoses_a_khulna_firm():
     assert len(p["weakest"]) == 3 and set(p["weakest"]).isdisjoint(p["strongest"])
     assert p["entry_inputs"] == {"firm_size": pytest.approx(row["employees"] / 250), "international_experience": 0.6}
     with pytest.raises(ValueError, match="unknown firm 'KS99'"):
-        S.compute_firm_profile("KS99")
+        cases.firm_profile("KS99")
 
 
 def test_compute_alliance_plan_before_after():
-    plan = S.compute_alliance_plan("KS02", {"capital_rationing": 0.8})
-    inputs = S.khulna_firm_inputs("KS02")
+    plan = cases.alliance_plan("KS02", {"capital_rationing": 0.8})
+    inputs = cases.firm_inputs("KS02")
     after = measures.propagate({**inputs["alliances"], "capital_rationing": 0.8}, inputs["moderators_1"],
                                inputs["moderators_2"]).competency
     assert plan.loc[after.index, "after"].to_numpy() == pytest.approx(after.to_numpy())
@@ -97,7 +97,7 @@ def test_compute_alliance_plan_before_after():
     assert plan.at["capital_base_development", "gain"] > 0
     assert plan.at["internationalisation_knowledge", "gain"] == 0
     # raising trust (a cycle-1 moderator) lifts every competency the firm has any flow into
-    trust = S.compute_alliance_plan("KS02", {}, moderators_1={"trust_and_confidence": 1.0})
+    trust = cases.alliance_plan("KS02", {}, moderators_1={"trust_and_confidence": 1.0})
     assert (trust.loc[after.index, "gain"] >= 0).all() and trust.at["mean", "gain"] > 0
 
 

@@ -224,7 +224,7 @@ def test_spillover_game(pages, tmp_path, test_output):
     page.bring_to_front()  # background tabs are throttled
     page.wait_for_selector(".sme-reached", timeout=30_000)
     _fill_names(page)
-    labels = dict((v, k) for k, v in workshop._compute.firm_choices())
+    labels = dict((v, k) for k, v in workshop.firm_choices())
     page.select_option(".sme-starts select", label=[labels["KS44"]])
     handle = page.locator(".sme-chance .noUi-handle")
     handle.focus()

@@ -72,9 +72,6 @@ LITERATURE_SCHEMA = Schema(
     key=("table_line", "table_column"),
 )
 
-FLORENTINE_SCHEMA = Schema((Column("source"), Column("target")), key=("source", "target"))
-
-
 def _split(frame, columns, numeric=()):
     import pandas as pd
 

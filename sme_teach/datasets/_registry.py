@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["list_datasets", "DATASETS"]
+__all__ = ["list_datasets", "DATASETS", "VARIANT_NAMES"]
 
 # name, kind, main file, loader, one-line description
 DATASETS = (
@@ -20,7 +20,12 @@ DATASETS = (
      "500 synthetic SMEs over 2010-2024: gradual, born-global and de-/re-internationalisation paths, with per-market entries"),
     ("alliance_network", "synthetic", "alliance_network.csv", "load_alliance_network",
      "Synthetic alliance ties among the 50 Khulna SMEs, typed by alliance form, with strength"),
+    ("khulna_readiness", "synthetic", "khulna_readiness.csv", "load_khulna_readiness",
+     "Synthetic answers (1-5) of the 50 Khulna SMEs to the course's readiness self-assessment, one column per item"),
 )
+
+#: Synthetic data sets that :func:`sme_teach.synthetic.variant` can draw with another seed.
+VARIANT_NAMES = ("khulna_smes", "sme_panel", "alliance_network", "khulna_readiness")
 
 
 def list_datasets():

@@ -173,61 +173,8 @@ def check_frame(raw, schema: Schema, fname: str):
         if empty.any() and not col.nullable:
             i = int(np.argmax(empty))
             raise SmeTeachError(f"{_where(fname, col.name, i)}: empty cell; this column may not be empty")
-        if col.kind in ("int", "float"):
-            values = pd.to_numeric(text.where(~empty, None), errors="coerce")
-            bad = values.isna().to_numpy() & ~empty
-            if bad.any():
-                i = int(np.argmax(bad))
-                what = "an integer" if col.kind == "int" else "a number"
-                raise SmeTeachError(f"{_where(fname, col.name, i)}: expected {what}, got {text.iloc[i]!r}")
-            arr = values.to_numpy(dtype=float)
-            if col.kind == "int":
-                frac = ~np.isnan(arr) & (arr != np.round(arr))
-                if frac.any():
-                    i = int(np.argmax(frac))
-                    raise SmeTeachError(
-                        f"{_where(fname, col.name, i)}: expected an integer, got {text.iloc[i]!r}"
-                    )
-            for bound, cmp, word in ((col.low, np.less, "at least"), (col.high, np.greater, "at most")):
-                if bound is not None:
-                    off = ~np.isnan(arr) & cmp(arr, bound)
-                    if off.any():
-                        i = int(np.argmax(off))
-                        raise SmeTeachError(
-                            f"{_where(fname, col.name, i)}: expected a value {word} {bound:g}, got {text.iloc[i]!r}"
-                        )
-            if col.kind == "int":
-                series = pd.Series(arr, index=raw.index).round().astype("Int64")
-            else:
-                series = pd.Series(arr, index=raw.index, dtype="float64")
-        elif col.kind == "bool":
-            norm = text.fillna("").astype(str).str.strip().str.lower()
-            mapping = {"1": True, "0": False, "true": True, "false": False}
-            bad = ~norm.isin(list(mapping)).to_numpy() & ~empty
-            if bad.any():
-                i = int(np.argmax(bad))
-                raise SmeTeachError(
-                    f"{_where(fname, col.name, i)}: expected true/false or 1/0, got {text.iloc[i]!r}"
-                )
-            series = norm.map(mapping).astype("boolean")
-        else:
-            series = text.where(~empty, None).astype("str")
-            if col.choices is not None:
-                bad = ~series.isin(col.choices).fillna(False).to_numpy(dtype=bool) & ~empty
-                if bad.any():
-                    i = int(np.argmax(bad))
-                    raise SmeTeachError(
-                        f"{_where(fname, col.name, i)}: unknown value {text.iloc[i]!r}; expected one of: "
-                        + ", ".join(map(str, col.choices))
-                    )
-            if col.pattern is not None:
-                ok = series.fillna("").str.fullmatch(col.pattern).to_numpy(dtype=bool) | empty
-                if not ok.all():
-                    i = int(np.argmin(ok))
-                    raise SmeTeachError(
-                        f"{_where(fname, col.name, i)}: value {text.iloc[i]!r} does not match the "
-                        f"expected form {col.pattern!r}"
-                    )
+        convert = {"int": _numeric_column, "float": _numeric_column, "bool": _bool_column}.get(col.kind, _text_column)
+        series = convert(text, empty, col, fname, raw.index)
         if col.unique:
             dup = series.duplicated().to_numpy() & ~empty
             if dup.any():
@@ -247,6 +194,77 @@ def check_frame(raw, schema: Schema, fname: str):
                 f"duplicate combination {combo}; each combination must occur once"
             )
     return frame
+
+
+def _first(mask) -> int:
+    import numpy as np
+
+    return int(np.argmax(mask))
+
+
+def _numeric_column(text, empty, col: Column, fname: str, index):
+    """An int (nullable ``Int64``) or float column, within the column's bounds."""
+    import numpy as np
+    import pandas as pd
+
+    values = pd.to_numeric(text.where(~empty, None), errors="coerce")
+    bad = values.isna().to_numpy() & ~empty
+    if bad.any():
+        i = _first(bad)
+        what = "an integer" if col.kind == "int" else "a number"
+        raise SmeTeachError(f"{_where(fname, col.name, i)}: expected {what}, got {text.iloc[i]!r}")
+    arr = values.to_numpy(dtype=float)
+    if col.kind == "int":
+        frac = ~np.isnan(arr) & (arr != np.round(arr))
+        if frac.any():
+            i = _first(frac)
+            raise SmeTeachError(f"{_where(fname, col.name, i)}: expected an integer, got {text.iloc[i]!r}")
+    for bound, cmp, word in ((col.low, np.less, "at least"), (col.high, np.greater, "at most")):
+        if bound is not None:
+            off = ~np.isnan(arr) & cmp(arr, bound)
+            if off.any():
+                i = _first(off)
+                raise SmeTeachError(
+                    f"{_where(fname, col.name, i)}: expected a value {word} {bound:g}, got {text.iloc[i]!r}"
+                )
+    if col.kind == "int":
+        return pd.Series(arr, index=index).round().astype("Int64")
+    return pd.Series(arr, index=index, dtype="float64")
+
+
+def _bool_column(text, empty, col: Column, fname: str, index):
+    """A nullable boolean column from true/false or 1/0."""
+    norm = text.fillna("").astype(str).str.strip().str.lower()
+    mapping = {"1": True, "0": False, "true": True, "false": False}
+    bad = ~norm.isin(list(mapping)).to_numpy() & ~empty
+    if bad.any():
+        i = _first(bad)
+        raise SmeTeachError(f"{_where(fname, col.name, i)}: expected true/false or 1/0, got {text.iloc[i]!r}")
+    return norm.map(mapping).astype("boolean")
+
+
+def _text_column(text, empty, col: Column, fname: str, index):
+    """A text column, checked against the column's choices and pattern."""
+    series = text.where(~empty, None).astype("str")
+    if col.choices is not None:
+        bad = ~series.isin(col.choices).fillna(False).to_numpy(dtype=bool) & ~empty
+        if bad.any():
+            i = _first(bad)
+            raise SmeTeachError(
+                f"{_where(fname, col.name, i)}: unknown value {text.iloc[i]!r}; expected one of: "
+                + ", ".join(map(str, col.choices))
+            )
+    if col.pattern is not None:
+        ok = series.fillna("").str.fullmatch(col.pattern).to_numpy(dtype=bool) | empty
+        if not ok.all():
+            import numpy as np
+
+            i = int(np.argmin(ok))
+            raise SmeTeachError(
+                f"{_where(fname, col.name, i)}: value {text.iloc[i]!r} does not match the "
+                f"expected form {col.pattern!r}"
+            )
+    return series
 
 
 def read_table(name_or_path, schema: Schema):

@@ -40,7 +40,7 @@ from ._distance import (
 from ._diversification import DOI_COMPONENTS, doi_index, entropy_diversification, fsts
 from ._entry import ENTRY_MODES, EntryRecommendation, recommend_entry_mode
 from ._marginal import MarginalAnalysis, expected_net_benefit, sensitivity
-from ._network import brokerage, independent_cascade, independent_cascade_reference
+from ._network import brokerage, check_graph, independent_cascade, independent_cascade_reference
 from ._propagation import PropagationResult, propagate
 from ._readiness import (
     READINESS_DIMENSIONS,
@@ -108,4 +108,5 @@ __all__ = [
     "independent_cascade",
     "independent_cascade_reference",
     "brokerage",
+    "check_graph",
 ]

@@ -310,14 +310,11 @@ def _neighbours(value, iso2_to_iso3: dict, iso3s, country: str) -> set[str]:
 
 def _prepare_countries(countries) -> pd.DataFrame:
     if countries is None:
-        try:
-            from ..datasets import load_countries  # noqa: PLC0415
-        except ImportError:
-            raise SmeTeachError(
-                "no countries table given and sme_teach.datasets.load_countries is not available; "
-                "pass countries= a DataFrame"
-            ) from None
-        countries = load_countries()
+        # measures never load data: the caller passes the table (the use-case layer does it for you)
+        raise SmeTeachError(
+            "no countries table given; pass countries=sme_teach.datasets.load_countries() (or your own "
+            "table with columns " + ", ".join(COUNTRY_COLUMNS) + ")"
+        )
     table = _by_iso3(countries, "countries")
     check_columns(table.reset_index(drop="iso3" in table.columns), COUNTRY_COLUMNS, "countries table")
     return table
@@ -346,12 +343,13 @@ def cage_distance(home, hosts=None, countries=None, weights=None):
     hosts : str or list of str, optional
         Host countries; default every other country in the table that has capital
         coordinates (a few territories in the shipped table have none).
-    countries : pandas.DataFrame, optional
+    countries : pandas.DataFrame
         Columns ``iso3, name, population, capital_lat, capital_lon, languages,
         neighbours, currency`` (more are ignored). ``languages`` and ``neighbours``
         are lists or ';'-separated strings; neighbours may be ISO3 codes or ISO2
-        codes (then an ``iso2`` column is needed). Default:
-        ``sme_teach.datasets.load_countries()``.
+        codes (then an ``iso2`` column is needed). Required (a measure loads no
+        data): pass ``sme_teach.datasets.load_countries()``, or call
+        :func:`sme_teach.cases.cage_table`, which loads it for you.
     weights : dict, optional
         Dimension → non-negative weight; default 1 each.
 
@@ -493,8 +491,8 @@ def rank_destinations(home, candidates, weights, countries=None, hofstede=None):
         ISO3 codes of the destinations to compare.
     weights : dict
         Factor → non-negative weight; factors left out are not used.
-    countries : pandas.DataFrame, optional
-        As for :func:`cage_distance`; default ``sme_teach.datasets.load_countries()``.
+    countries : pandas.DataFrame
+        As for :func:`cage_distance` (required).
     hofstede : pandas.DataFrame, optional
         As for :func:`kogut_singh`; needed only for the ``psychic`` factor. A
         candidate without Hofstede scores gets NaN and is ranked last.

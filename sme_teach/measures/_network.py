@@ -11,10 +11,23 @@ import pandas as pd
 from .._errors import SmeTeachError
 from .._validate import check_int, check_number, check_range, check_rng_seed, suggest
 
-__all__ = ["independent_cascade", "independent_cascade_reference", "brokerage"]
+__all__ = ["independent_cascade", "independent_cascade_reference", "brokerage", "check_graph"]
 
 
-def _check_graph(G):
+def check_graph(G):
+    """Return ``G`` if it is a simple networkx Graph or DiGraph; raise :class:`SmeTeachError` otherwise.
+
+    The check every network measure makes first; callers that take a graph from a user
+    (e.g. the workshop's spillover game) use it too.
+
+    >>> import networkx as nx
+    >>> check_graph(nx.path_graph(3)).number_of_nodes()
+    3
+    >>> check_graph([(0, 1)])
+    Traceback (most recent call last):
+    ...
+    sme_teach._errors.SmeTeachError: G must be a networkx graph, got list
+    """
     import networkx as nx
 
     if not isinstance(G, nx.Graph):
@@ -96,7 +109,7 @@ _MAX_RUNS = 10_000_000
 
 def _prepare_cascade(G, seeds, p, runs, seed):
     """Validate a cascade's arguments (both implementations share them) and index the edges."""
-    G = _check_graph(G)
+    G = check_graph(G)
     seeds = _check_seeds(G, seeds)
     runs = _check_runs(runs)
     check_rng_seed(seed)
@@ -303,7 +316,7 @@ def brokerage(G) -> pd.DataFrame:
     """
     import networkx as nx
 
-    G = _check_graph(G)
+    G = check_graph(G)
     out = pd.DataFrame(index=pd.Index(list(G)))
     if G.number_of_nodes() == 0:  # networkx's measures refuse an empty graph
         return out.assign(degree=[], betweenness=[], effective_size=[], constraint=[])

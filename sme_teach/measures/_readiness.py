@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,7 +197,9 @@ def load_instrument(path=None) -> Instrument:
     np.True_
     """
     p = check_path(path, "instrument file") if path is not None else _DATA
-    return _load_cached(str(p), p.stat().st_mtime_ns)
+    inst = _load_cached(str(p), p.stat().st_mtime_ns)
+    # the parsed file is cached; hand out fresh tables so a caller's edit never reaches the next caller
+    return dataclasses.replace(inst, dimensions=inst.dimensions.copy(), items=inst.items.copy())
 
 
 def _instrument(instrument) -> Instrument:

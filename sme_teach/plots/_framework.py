@@ -10,10 +10,9 @@ from .._validate import check_choices
 
 __all__ = ["draw_framework", "framework_alt_text", "OKABE_ITO"]
 
-#: Okabe & Ito (2008) colour-blind-safe palette, in the order layers use it (black excluded).
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
-_GREY = "#7F7F7F"
-_EDGE = "#3C3C3C"
+from ._palette import EDGE as _EDGE
+from ._palette import GREY as _GREY
+from ._palette import OKABE_ITO
 
 # Geometry in data units: one row is one unit high; columns are _DX units apart.
 _DX = 3.6
@@ -287,9 +286,6 @@ def draw_framework(G, ax=None, *, highlight=None, show_moderators=True, figsize=
     'Diagram: Types of international new ventures, drawn as 2 columns from left to right.'
     """
     _check_graph(G)
-    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
-    from matplotlib.lines import Line2D
-
     if highlight is not None:
         if isinstance(highlight, str):
             highlight = [highlight]
@@ -321,19 +317,39 @@ def draw_framework(G, ax=None, *, highlight=None, show_moderators=True, figsize=
     else:
         fig = ax.figure
 
-    colours = {}
-    k = 0
+    colours = _layer_colours(columns)
+    _draw_boxes(ax, G, columns, pos, heights, colours, highlight, header_y)
+    _draw_links(ax, G, edges, paths, colours, highlight)
+    _draw_moderator_brackets(ax, columns, pos, heights)
+    _draw_legend(ax, columns, edges)
+
+    ax.set_ylim(ymin, header_y + 1.1)
+    ax.set_xlim(-_BOX_W / 2 - 0.4, (ncols - 1) * _DX + _BOX_W / 2 + 0.4)
+    ax.set_axis_off()
+    ax.set_title(G.graph.get("title", ""), fontsize=15, fontweight="bold", loc="left")
+    fig.alt_text = framework_alt_text(G, show_moderators=show_moderators)
+    return fig
+
+
+def _layer_colours(columns) -> dict:
+    """Layer id → colour: the palette in layer order, grey for moderator layers."""
+    colours, k = {}, 0
     for layer, _, _ in columns:
         if layer.get("moderates"):
             colours[layer["id"]] = _GREY
         else:
             colours[layer["id"]] = OKABE_ITO[k % len(OKABE_ITO)]
             k += 1
+    return colours
+
+
+def _draw_boxes(ax, G, columns, pos, heights, colours, highlight, header_y):
+    """One rounded box with the wrapped label per construct, and a header per column."""
+    from matplotlib.patches import FancyBboxPatch
 
     def faded(n):
         return highlight is not None and n not in highlight
 
-    # Boxes and labels.
     for layer, x, nodes in columns:
         is_mod = bool(layer.get("moderates"))
         colour = colours[layer["id"]]
@@ -356,14 +372,17 @@ def draw_framework(G, ax=None, *, highlight=None, show_moderators=True, figsize=
                         color="#999999" if faded(n) else "black",
                         fontweight="bold" if (highlight and n in highlight) else "normal")
             t.set_gid(f"node:{n}")
-        # Column header.
         title = layer.get("label", layer["id"])
         ax.text(x, header_y, _wrap(title, 26), ha="center", va="bottom", fontsize=12.5,
                 fontweight="bold", color="black" if not is_mod else "#555555", zorder=4,
                 gid=f"layer:{layer['id']}")
 
-    # Links, anchored on the sides of the boxes (forward: right side to left side), as
-    # quadratic curves computed in data coordinates so that they avoid other boxes.
+
+def _draw_links(ax, G, edges, paths, colours, highlight):
+    """The model's links, anchored on the sides of the boxes (forward: right side to left side), as
+    quadratic curves computed in data coordinates so that they avoid other boxes; dashed = inferred."""
+    from matplotlib.patches import FancyArrowPatch
+
     for (u, v, d), path in zip(edges, paths):
         inferred = bool(d.get("inferred"))
         hot = highlight is not None and (u in highlight or v in highlight)
@@ -376,7 +395,11 @@ def draw_framework(G, ax=None, *, highlight=None, show_moderators=True, figsize=
         )
         ax.add_patch(arrow)
 
-    # One bracket arrow per moderator layer, pointing at the links it moderates.
+
+def _draw_moderator_brackets(ax, columns, pos, heights):
+    """One bracket arrow per moderator layer, pointing at the links it moderates."""
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
     for layer, x, nodes in columns:
         mod = layer.get("moderates")
         if not mod or not nodes:
@@ -392,7 +415,11 @@ def draw_framework(G, ax=None, *, highlight=None, show_moderators=True, figsize=
         ax.text(x + 0.12, bottom - 0.65, "moderate\nthese links", ha="left", va="center", fontsize=9,
                 color="#555555", style="italic", zorder=4)
 
-    # Legend (only the line styles that occur).
+
+def _draw_legend(ax, columns, edges):
+    """A legend of the line styles that occur."""
+    from matplotlib.lines import Line2D
+
     handles = []
     if any(not d.get("inferred") for _, _, d in edges):
         handles.append(Line2D([], [], color=_EDGE, lw=1.2, label="link stated in the source"))
@@ -403,10 +430,3 @@ def draw_framework(G, ax=None, *, highlight=None, show_moderators=True, figsize=
     if handles:
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(handles),
                   frameon=False, fontsize=10)
-
-    ax.set_ylim(ymin, header_y + 1.1)
-    ax.set_xlim(-_BOX_W / 2 - 0.4, (ncols - 1) * _DX + _BOX_W / 2 + 0.4)
-    ax.set_axis_off()
-    ax.set_title(G.graph.get("title", ""), fontsize=15, fontweight="bold", loc="left")
-    fig.alt_text = framework_alt_text(G, show_moderators=show_moderators)
-    return fig

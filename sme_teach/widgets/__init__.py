@@ -1,7 +1,7 @@
-"""ipywidgets views for the lessons and workshop apps.
+"""ipywidgets views for the lessons: they render a use case, nothing else.
 
-Each view is thin: its callback calls one ``compute_*`` function (pure, tested without a
-browser) and redraws. Views mark their main control with the CSS class ``sme-control`` and
+Each view is thin: :func:`wire` connects its controls to one :mod:`sme_teach.cases` function
+(pure, tested without a browser) and renders the result with :mod:`sme_teach.plots`. Views mark their main control with the CSS class ``sme-control`` and
 the element that shows the result with ``sme-result``, so browser tests and screen-reader
 users can find them; every control has a description and works from the keyboard.
 """
@@ -14,5 +14,6 @@ from ._networks import *  # noqa: F401,F403
 from ._networks import __all__ as _networks_all
 from ._strategy import *  # noqa: F401,F403
 from ._strategy import __all__ as _strategy_all
+from ._wire import wire
 
-__all__ = [*_common_all, *_foundations_all, *_networks_all, *_strategy_all]
+__all__ = [*_common_all, "wire", *_foundations_all, *_networks_all, *_strategy_all]

@@ -1,149 +1,36 @@
 """Views for the foundation lessons (01 why go international, 02 marginal analysis, 03 stage theories).
 
-Each view is a function that returns an ipywidgets container. Its callback calls one pure
-``compute_*`` function of this module (plain values in, plain data out, tested without a
-browser) and redraws one HTML result. The ``compute_*`` functions call
-:mod:`sme_teach.frameworks`, :mod:`sme_teach.measures` and :mod:`sme_teach.datasets`; they
-hold no model logic of their own.
+Each view is a function that returns an ipywidgets container. Its callback calls one use case
+of :mod:`sme_teach.cases` (tested without a browser) through :func:`~sme_teach.widgets.wire`
+and renders the result; the views hold no model logic.
 """
 
 from __future__ import annotations
 
-import functools
 import html
 
+from .. import cases, datasets, frameworks
+from ..cases import DEFAULT_HOSTS, UPPSALA_ACTIVITIES, UPPSALA_EXAMPLES  # noqa: F401  (view defaults)
+from ..plots import OKABE_ITO, table_html
 from ._common import figure_html, mark
-
-__all__ = [
-    # lesson 01
-    "compute_construct",
-    "compute_literature",
-    "construct_explorer",
-    "literature_explorer",
-    # lesson 02
-    "compute_marginal_analysis",
-    "marginal_analysis_explorer",
-    # lesson 03
-    "UPPSALA_ACTIVITIES",
-    "UPPSALA_EXAMPLES",
-    "DEFAULT_HOSTS",
-    "compute_uppsala_step",
-    "compute_cultural_distance",
-    "uppsala_stepper",
-    "cultural_distance_chart",
-]
-
-
-# --------------------------------------------------------------------------- shared helpers
-
-
-@functools.lru_cache(maxsize=16)
-def _framework(name: str):
-    """A framework graph, loaded once per process. Read it; never modify it."""
-    from .. import frameworks
-
-    return frameworks.load(name)
-
-
-@functools.lru_cache(maxsize=1)
-def _literature():
-    from .. import datasets
-
-    return datasets.load_literature_table()
-
-
-@functools.lru_cache(maxsize=1)
-def _hofstede():
-    from .. import datasets
-
-    return datasets.load_hofstede().set_index("iso3")
+from ._wire import wire
 
 
 def _esc(value) -> str:
     return html.escape("" if value is None else str(value))
 
 
-def _table_html(frame, floatfmt="{:,.2f}") -> str:
-    """A small DataFrame as an accessible HTML table (header cells with scope)."""
-    head = "".join(f'<th scope="col" style="text-align:left;padding:2px 8px">{_esc(c)}</th>' for c in frame.columns)
-    rows = []
-    for _, row in frame.iterrows():
-        cells = []
-        for v in row.tolist():
-            text = floatfmt.format(v) if isinstance(v, float) else _esc(v)
-            cells.append(f'<td style="padding:2px 8px">{text}</td>')
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return ('<table style="border-collapse:collapse;font-size:0.92em">'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
-
-def _okabe_ito():
-    from ..plots import OKABE_ITO
-
-    return OKABE_ITO
+__all__ = [
+    "construct_explorer",  # lesson 01
+    "literature_explorer",
+    "marginal_analysis_explorer",  # lesson 02
+    "uppsala_stepper",  # lesson 03
+    "cultural_distance_chart",
+]
 
 
 # =========================================================================== lesson 01
-
-
-def compute_construct(node: str, model: str = "csf") -> dict:
-    """Everything a student needs to read one construct of a model.
-
-    Parameters
-    ----------
-    node : str
-        Node id of the construct (e.g. ``"benefits"``).
-    model : str, default "csf"
-        A framework name from :func:`sme_teach.frameworks.available`.
-
-    Returns
-    -------
-    dict
-        ``id, label, layer, layer_label, definition, source, quote, note`` (strings, ``""``
-        when absent), ``inputs`` and ``outputs`` (labels of the constructs linked into and out
-        of this one, moderator links left out), ``rationales`` (the sentences that state the
-        outgoing links, without repeats) and ``title``/``citation`` of the model.
-
-    Raises
-    ------
-    SmeTeachError
-        For an unknown model or node (valid choices listed).
-
-    Examples
-    --------
-    >>> c = compute_construct("kpi_marginal_analysis")
-    >>> c["layer_label"], c["outputs"]
-    ('Future internationalization prospects', ['Future internationalization prospects'])
-    """
-    from .._validate import check_choice
-
-    G = _framework(model)
-    check_choice(node, list(G.nodes), f"construct of framework {model!r}")
-    d = G.nodes[node]
-    layers = {layer["id"]: layer for layer in G.graph["layers"]}
-
-    def main(edges):
-        return [(u, v, e) for u, v, e in edges if e.get("kind") != "moderates"]
-
-    inputs = [G.nodes[u].get("label", u) for u, _, _ in main(G.in_edges(node, data=True))]
-    out_edges = main(G.out_edges(node, data=True))
-    outputs = [G.nodes[v].get("label", v) for _, v, _ in out_edges]
-    rationales = list(dict.fromkeys(e.get("rationale", "") for _, _, e in out_edges if e.get("rationale")))
-    return {
-        "id": node,
-        "label": d.get("label", node),
-        "layer": d["layer"],
-        "layer_label": layers[d["layer"]].get("label", d["layer"]),
-        "definition": d.get("definition", ""),
-        "source": " ".join(str(d.get("source", "")).split()),
-        "quote": d.get("quote", "") or "",
-        "note": d.get("note", "") or "",
-        "inputs": inputs,
-        "outputs": outputs,
-        "rationales": rationales,
-        "title": G.graph.get("title", model),
-        "citation": " ".join(str(G.graph.get("citation", "")).split()),
-    }
 
 
 def _construct_card(c: dict) -> str:
@@ -183,10 +70,9 @@ def construct_explorer(model: str = "csf", start: str | None = None, *, show_dia
     """
     import ipywidgets as w
 
-    from .. import frameworks
     from ..plots import draw_framework, framework_alt_text
 
-    G = _framework(model)
+    G = frameworks.load(model)
     nodes = frameworks.nodes_frame(G)
     layer_label = {layer["id"]: layer.get("label", layer["id"]) for layer in G.graph["layers"]}
     options = [(f"{layer_label[r.layer]} → {r.label}", r.id) for r in nodes.itertuples()]
@@ -197,63 +83,17 @@ def construct_explorer(model: str = "csf", start: str | None = None, *, show_dia
     result = mark(w.HTML(), "result")
     alt_base = framework_alt_text(G)
 
-    def show(change=None):
-        c = compute_construct(dropdown.value, model)
+    def render(c, _values):
         body = _construct_card(c)
         if show_diagram:
             fig = draw_framework(G, highlight=c["id"])
             alt = (f"{alt_base}\nHighlighted: {c['label']} ({c['layer_label']}); fed by "
                    f"{', '.join(c['inputs']) or 'nothing'}; leads to {', '.join(c['outputs']) or 'nothing'}.")
             body += figure_html(fig, alt)
-        result.value = body
+        return body
 
-    dropdown.observe(show, "value")
-    show()
+    wire({"node": dropdown}, cases.construct, render, result, fixed={"model": model})
     return w.VBox([dropdown, result])
-
-
-def compute_literature(factor: str | None = None):
-    """Studies of the CSF paper's Table 1, for one broad success factor or all of them.
-
-    Parameters
-    ----------
-    factor : str, optional
-        A ``success_factor_id`` (e.g. ``"sf_benefits_barriers"``) or the printed factor name
-        (e.g. ``"Benefits & Barriers"``). ``None`` returns one summary row per factor.
-
-    Returns
-    -------
-    pandas.DataFrame
-        For a factor: ``authors, year, variables_covered`` sorted by year. For ``None``:
-        ``success_factor, studies, first_year, last_year, informs`` (the CSF model node the
-        factor feeds, from the framework's ``informs`` links), largest factor first.
-
-    Examples
-    --------
-    >>> int(compute_literature()["studies"].sum())
-    45
-    >>> len(compute_literature("Timing of Internationalization"))
-    6
-    """
-    from .._validate import check_choice
-
-    table = _literature()
-    if factor is None:
-        G = _framework("csf")
-        informs = {u: ", ".join(G.nodes[v]["label"] for _, v in G.out_edges(u)) for u in
-                   table["success_factor_id"].unique()}
-        out = (table.groupby(["success_factor_id", "success_factor"], sort=False)
-               .agg(studies=("authors", "size"), first_year=("year", "min"), last_year=("year", "max"))
-               .reset_index())
-        out["informs"] = out["success_factor_id"].map(informs)
-        out = out.sort_values("studies", ascending=False, kind="stable").reset_index(drop=True)
-        return out[["success_factor", "studies", "first_year", "last_year", "informs"]]
-    names = dict(zip(table["success_factor"], table["success_factor_id"]))
-    ids = list(table["success_factor_id"].unique())
-    fid = names.get(factor, factor)
-    check_choice(fid, ids + list(names), "success factor")
-    rows = table[table["success_factor_id"] == fid]
-    return rows.sort_values(["year", "table_line"], kind="stable")[["authors", "year", "variables_covered"]].reset_index(drop=True)
 
 
 def literature_explorer():
@@ -266,86 +106,29 @@ def literature_explorer():
     """
     import ipywidgets as w
 
-    summary = compute_literature()
-    table = _literature()
+    summary = cases.literature_studies()
+    table = datasets.load_literature_table()
     ids = dict(zip(table["success_factor"], table["success_factor_id"]))
     options = [(f"{r.success_factor} ({r.studies} studies)", ids[r.success_factor]) for r in summary.itertuples()]
     dropdown = mark(w.Dropdown(options=options, description="Success factor",
                                style={"description_width": "initial"}), "control")
     result = mark(w.HTML(), "result")
 
-    def show(change=None):
-        studies = compute_literature(dropdown.value)
-        result.value = (f"<p><b>{len(studies)} studies</b> (Bose, 2016, Table 1; authors as printed)</p>"
-                        + _table_html(studies))
+    def render(studies, _values):
+        return (f"<p><b>{len(studies)} studies</b> (Bose, 2016, Table 1; authors as printed)</p>"
+                + table_html(studies))
 
-    dropdown.observe(show, "value")
-    show()
+    wire({"factor": dropdown}, cases.literature_studies, render, result)
     return w.VBox([dropdown, result])
 
 
 # =========================================================================== lesson 02
 
 
-def compute_marginal_analysis(kpis, probabilities=None, benefits=None, delta: float = 0.1) -> dict:
-    """Marginal analysis of a KPI list with some guesses changed, plus its sensitivity table.
-
-    Parameters
-    ----------
-    kpis : pandas.DataFrame
-        Columns ``kpi, benefit, cost, probability`` as for
-        :func:`sme_teach.measures.expected_net_benefit`.
-    probabilities, benefits : dict, optional
-        KPI name → new probability / new benefit (the slider values); other KPIs keep
-        their values in ``kpis``.
-    delta : float, default 0.1
-        Step of :func:`sme_teach.measures.sensitivity`.
-
-    Returns
-    -------
-    dict
-        ``table`` (per-KPI DataFrame from ``expected_net_benefit``), ``total`` (float),
-        ``worthwhile`` (bool), ``verdict`` (str) and ``sensitivity`` (DataFrame, largest
-        swing first).
-
-    Raises
-    ------
-    SmeTeachError
-        For a KPI name in ``probabilities``/``benefits`` that is not in the table, or
-        anything :func:`~sme_teach.measures.expected_net_benefit` rejects.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> kpis = pd.DataFrame({"kpi": ["EU buyer", "trade fair"], "benefit": [500, 120],
-    ...                      "cost": [100, 50], "probability": [0.3, 0.5]})
-    >>> compute_marginal_analysis(kpis, probabilities={"EU buyer": 0.5})["total"]
-    160.0
-    """
-    from .. import measures
-    from .._validate import check_choices
-
-    table = kpis.copy()
-    for what, overrides in (("probability", probabilities), ("benefit", benefits)):
-        if overrides:
-            check_choices(list(overrides), table["kpi"].tolist(), "KPI")
-            table[what] = table[what].astype(float)
-            for name, value in overrides.items():
-                table.loc[table["kpi"] == name, what] = float(value)
-    result = measures.expected_net_benefit(table)
-    return {
-        "table": result.table,
-        "total": result.total,
-        "worthwhile": result.worthwhile,
-        "verdict": str(result),
-        "sensitivity": measures.sensitivity(table, delta=delta),
-    }
-
-
 def _marginal_figure(res: dict, unit: str):
     import matplotlib.pyplot as plt
 
-    colours = _okabe_ito()
+    colours = OKABE_ITO
     t = res["table"]
     fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(t) + 1.6), layout="constrained")
     values = t["expected_net_benefit"].to_numpy()
@@ -404,9 +187,7 @@ def marginal_analysis_explorer(kpis, delta: float = 0.1, unit: str = "lakh Tk a 
     mark(first, "control")
     result = mark(w.HTML(), "result")
 
-    def show(change=None):
-        res = compute_marginal_analysis(kpis, {k: s.value for k, s in p_sliders.items()},
-                                        {k: s.value for k, s in b_sliders.items()}, delta=delta)
+    def render(res, _values):
         t = res["table"]
         alt = (f"Bar chart of expected net benefit per KPI in {unit}: "
                + "; ".join(f"{r.kpi} {r.expected_net_benefit:,.1f} (probability {r.probability:.2f}, "
@@ -418,85 +199,17 @@ def marginal_analysis_explorer(kpis, delta: float = 0.1, unit: str = "lakh Tk a 
             s = s[["kpi", "parameter", "low_value", "high_value", "total_low", "total_high", "swing"]]
             body += (f"<p style='margin:6px 0 2px'><b>Which guess matters most?</b> Each row moves one guess by "
                      f"±{delta:g} (probability) or ±{delta:.0%} (payoff, cost) and shows the new total.</p>"
-                     + _table_html(s))
-        result.value = body
+                     + table_html(s))
+        return body
 
-    for s in [*p_sliders.values(), *b_sliders.values()]:
-        s.observe(show, "value")
-    show()
+    wire({"probabilities": p_sliders, "benefits": b_sliders}, cases.marginal_analysis, render, result,
+         fixed={"kpis": kpis, "delta": delta})
     controls = w.HBox([w.VBox(list(p_sliders.values())), w.VBox(list(b_sliders.values()))],
                       layout=w.Layout(flex_flow="row wrap"))
     return w.VBox([controls, result])
 
 
 # =========================================================================== lesson 03
-
-#: Activities a student can step through, in establishment-chain order (entry-mode words
-#: understood by :func:`sme_teach.measures.uppsala_stage`).
-UPPSALA_ACTIVITIES = (
-    "unsolicited_orders",
-    "sporadic_export",
-    "independent_agent",
-    "distributor",
-    "sales_office",
-    "sales_subsidiary",
-    "production_subsidiary",
-)
-
-#: A Khulna frozen-shrimp processor at each step of the chain (illustrative, not a real firm).
-UPPSALA_EXAMPLES = {
-    1: "A Khulna shrimp processor ships a container now and then when a Kolkata trader phones with an order; "
-       "nobody in the firm follows the Belgian market.",
-    2: "A commission agent in Antwerp now places regular orders; containers leave Mongla port every month and "
-       "the agent reports what Belgian supermarkets want.",
-    3: "The firm opens its own sales office in Brussels, with a Bangladeshi manager who calls buyers and handles "
-       "claims directly.",
-    4: "The firm builds a packing and value-adding plant in the EU (breaded and ready-to-cook shrimp), the largest "
-       "and least reversible commitment.",
-}
-
-
-def compute_uppsala_step(activity: str, examples: dict | None = None) -> dict:
-    """The establishment-chain step that an activity reaches, with its model construct.
-
-    Parameters
-    ----------
-    activity : str
-        An entry-mode word (see :data:`sme_teach.measures.UPPSALA_MODES`; spaces allowed).
-    examples : dict, optional
-        Step (1-4) → case text; default :data:`UPPSALA_EXAMPLES` (a Khulna shrimp processor).
-
-    Returns
-    -------
-    dict
-        ``activity, step`` (from :func:`sme_teach.measures.uppsala_stage`), ``stage_name``
-        (:data:`~sme_teach.measures.UPPSALA_STAGES`), ``node`` (the ``uppsala`` framework's
-        construct id), ``label, definition, quote`` and ``example``.
-
-    Examples
-    --------
-    >>> r = compute_uppsala_step("distributor")
-    >>> r["step"], r["node"]
-    (2, 'export_via_agents')
-    """
-    from .. import frameworks, measures
-
-    examples = UPPSALA_EXAMPLES if examples is None else examples
-    step = int(measures.uppsala_stage(activity))
-    G = _framework("uppsala")
-    node = frameworks.layer_nodes(G, "establishment_chain")[step - 1]
-    d = G.nodes[node]
-    return {
-        "activity": activity,
-        "step": step,
-        "stage_name": measures.UPPSALA_STAGES[step],
-        "node": node,
-        "label": d.get("label", node),
-        "definition": d.get("definition", ""),
-        "quote": d.get("quote", ""),
-        "example": examples.get(step, ""),
-    }
-
 
 def uppsala_stepper(activities=UPPSALA_ACTIVITIES, examples: dict | None = None, *, show_diagram: bool = True):
     """Step a firm along the Uppsala establishment chain with a slider of activities.
@@ -516,11 +229,10 @@ def uppsala_stepper(activities=UPPSALA_ACTIVITIES, examples: dict | None = None,
                                     style={"description_width": "initial"}, continuous_update=False,
                                     layout=w.Layout(width="min(100%, 640px)")), "control")
     result = mark(w.HTML(), "result")
-    G = _framework("uppsala")
+    G = frameworks.load("uppsala")
     alt_base = framework_alt_text(G)
 
-    def show(change=None):
-        r = compute_uppsala_step(slider.value, examples)
+    def render(r, _values):
         body = (f'<h4 style="margin:4px 0">“{_esc(r["activity"].replace("_", " "))}” → step {r["step"]} of 4: '
                 f'{_esc(r["stage_name"])}</h4>'
                 f'<p style="margin:4px 0"><b>What it means.</b> {_esc(r["definition"])}</p>'
@@ -528,58 +240,16 @@ def uppsala_stepper(activities=UPPSALA_ACTIVITIES, examples: dict | None = None,
         if show_diagram:
             fig = draw_framework(G, highlight=r["node"], figsize=(10, 5.2))
             body += figure_html(fig, f"{alt_base}\nHighlighted: {r['label']} (step {r['step']} of the chain).")
-        result.value = body
+        return body
 
-    slider.observe(show, "value")
-    show()
+    wire({"activity": slider}, cases.uppsala_step, render, result, fixed={"examples": examples})
     return w.VBox([slider, result])
-
-
-#: Bangladesh's main export destinations with all four original Hofstede scores.
-DEFAULT_HOSTS = ("IND", "CHN", "JPN", "KOR", "MYS", "SGP", "THA", "VNM", "AUS", "TUR", "USA", "CAN",
-                 "GBR", "DEU", "NLD", "BEL", "FRA", "ESP", "ITA", "POL")
-
-
-def compute_cultural_distance(home: str = "BGD", hosts=DEFAULT_HOSTS,
-                              dimensions=("PDI", "IDV", "MAS", "UAI")):
-    """Kogut–Singh cultural distance from a home country to a list of hosts, nearest first.
-
-    Parameters
-    ----------
-    home : str, default "BGD"
-        ISO3 code of the home country (it is dropped from ``hosts`` if listed there).
-    hosts : sequence of str
-        ISO3 codes of the host countries.
-    dimensions : sequence of str
-        Hofstede dimensions used by :func:`sme_teach.measures.kogut_singh`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``iso3, country, kogut_singh`` sorted ascending (hosts without a score on every
-        dimension come last with NaN). Variances are taken over the whole Hofstede table,
-        so a host's value does not depend on which other hosts are listed.
-
-    Examples
-    --------
-    >>> d = compute_cultural_distance("BGD", ["IND", "USA"])
-    >>> d["iso3"].tolist()
-    ['IND', 'USA']
-    """
-    from .. import measures
-
-    h = _hofstede()
-    host_list = [c for c in hosts if c != home]
-    ks = measures.kogut_singh(h, home, host_list, dimensions=tuple(dimensions))
-    out = ks.rename("kogut_singh").reset_index()
-    out.insert(1, "country", out["iso3"].map(h["country"]))
-    return out.sort_values("kogut_singh", kind="stable", na_position="last").reset_index(drop=True)
 
 
 def _distance_figure(d, home_name: str):
     import matplotlib.pyplot as plt
 
-    colours = _okabe_ito()
+    colours = OKABE_ITO
     fig, ax = plt.subplots(figsize=(7.5, 0.28 * len(d) + 1.4), layout="constrained")
     ax.barh(d["country"], d["kogut_singh"], color=colours[0], edgecolor="black", linewidth=0.5)
     ax.invert_yaxis()
@@ -601,19 +271,17 @@ def cultural_distance_chart(home: str = "BGD", hosts=DEFAULT_HOSTS, homes=("BGD"
     """
     import ipywidgets as w
 
-    h = _hofstede()
+    h = datasets.load_hofstede().set_index("iso3")
     options = [(f"{h.loc[c, 'country']} ({c})", c) for c in homes]
     dropdown = mark(w.Dropdown(options=options, value=home, description="Home country",
                                style={"description_width": "initial"}), "control")
     result = mark(w.HTML(), "result")
 
-    def show(change=None):
-        d = compute_cultural_distance(dropdown.value, hosts, dimensions)
-        name = h.loc[dropdown.value, "country"]
+    def render(d, values):
+        name = h.loc[values["home"], "country"]
         alt = (f"Bar chart of Kogut–Singh cultural distance from {name}, nearest first: "
                + "; ".join(f"{r.country} {r.kogut_singh:.2f}" for r in d.itertuples()) + ".")
-        result.value = figure_html(_distance_figure(d.dropna(subset=["kogut_singh"]), name), alt)
+        return figure_html(_distance_figure(d.dropna(subset=["kogut_singh"]), name), alt)
 
-    dropdown.observe(show, "value")
-    show()
+    wire({"home": dropdown}, cases.cultural_distance, render, result, fixed={"hosts": hosts, "dimensions": dimensions})
     return w.VBox([dropdown, result])

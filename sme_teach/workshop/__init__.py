@@ -1,6 +1,7 @@
 """No-code workshop apps for SME owners (rendered by Voilà from ``course/workshop/``).
 
-Four apps, each a class whose ipywidgets page calls pure ``compute_*`` functions:
+Four apps, each a class whose ipywidgets page renders one use case of :mod:`sme_teach.cases`
+(the same functions the lessons and assignments call):
 
 - :func:`readiness_app` — the readiness diagnostic (CSF self-assessment, Bose 2016);
 - :func:`alliance_app` — the alliance planner (Alliance-FSA model, Bose & Bristy);
@@ -11,13 +12,20 @@ Each app makes a one-page PDF report (:func:`one_page_report`) and appends saved
 to a CSV in the workshop folder (``$SME_TEACH_WORKSHOP_DIR``, default
 ``~/sme_teach_workshop``) with :func:`append_answers`.
 
+The ``compute_*`` names below are the workshop's names for those use cases — the very same
+functions: ``compute_readiness`` is :func:`sme_teach.cases.readiness_diagnosis`,
+``compute_alliance`` :func:`~sme_teach.cases.alliance_builds`, ``compute_destinations``
+:func:`~sme_teach.cases.destination_comparison`, ``compute_spillover``
+:func:`~sme_teach.cases.spillover` and ``compute_best_starts``
+:func:`~sme_teach.cases.best_starts`.
+
 >>> from sme_teach import workshop
 >>> r = workshop.compute_destinations("BGD", ["IND", "GBR"], {"geographic": 1})
 >>> r.best
 'India'
 """
 
-from ._compute import (
+from ..cases import (
     ANSWER_LABELS,
     BAND_WORDS,
     DESTINATION_FACTOR_LABELS,
@@ -26,13 +34,15 @@ from ._compute import (
     ReadinessResult,
     SpilloverResult,
     WorkshopInputError,
-    compute_alliance,
-    compute_best_starts,
-    compute_destinations,
-    compute_readiness,
-    compute_spillover,
+    country_choices,
+    firm_choices,
     load_recommendations,
 )
+from ..cases import alliance_builds as compute_alliance
+from ..cases import best_starts as compute_best_starts
+from ..cases import destination_comparison as compute_destinations
+from ..cases import readiness_diagnosis as compute_readiness
+from ..cases import spillover as compute_spillover
 from ._report import one_page_report, report_filename
 from ._store import answers_csv_bytes, answers_path, append_answers, read_answers, workshop_dir
 
@@ -46,13 +56,15 @@ __all__ = [
     "AllianceApp",
     "DestinationApp",
     "SpilloverApp",
-    # pure computations
+    # the use cases the apps render (sme_teach.cases)
     "compute_readiness",
     "compute_alliance",
     "compute_destinations",
     "compute_spillover",
     "compute_best_starts",
     "load_recommendations",
+    "country_choices",
+    "firm_choices",
     "ReadinessResult",
     "AllianceResult",
     "DestinationResult",
@@ -80,5 +92,11 @@ def __getattr__(name):
     if name in _APPS:
         from . import _apps
 
-        return getattr(_apps, name)
+        value = getattr(_apps, name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'sme_teach.workshop' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | _APPS)

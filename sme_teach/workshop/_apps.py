@@ -4,8 +4,9 @@ Every app has the same frame: the firm and owner names, the app's own questions,
 live result (marked ``sme-result``), and three actions — save my answers (appended to
 the workshop's CSV), make my one-page PDF report (a download link), start again (asks
 first). A facilitator panel at the bottom downloads everyone's answers as CSV.
-Callbacks call the pure ``compute_*`` functions of :mod:`._compute`; any error becomes
-a friendly sentence on the page and a logged traceback in ``workshop.log``.
+Callbacks call one use case of :mod:`sme_teach.cases` each (the same functions the lessons
+and assignments use) and only render its result; any error becomes a friendly sentence on
+the page and a logged traceback in ``workshop.log``.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ import logging
 
 import ipywidgets as W
 
-from ..widgets._common import mark
-from . import _charts, _compute, _report, _store
-from ._compute import ANSWER_LABELS, DESTINATION_FACTOR_LABELS, WorkshopInputError
+from .. import cases, datasets
+from ..cases import ANSWER_LABELS, DESTINATION_FACTOR_LABELS, WorkshopInputError
+from ..plots import network_layout, table_html
+from ..widgets import mark
+from . import _charts, _report, _store
 
 __all__ = ["WorkshopApp", "ReadinessApp", "AllianceApp", "DestinationApp", "SpilloverApp",
            "readiness_app", "alliance_app", "destination_app", "spillover_app"]
@@ -306,8 +309,8 @@ class ReadinessApp(WorkshopApp):
         return list(self.items.values())
 
     def compute(self):
-        return _compute.compute_readiness({k: w.value for k, w in self.items.items()}, self.firm.value,
-                                          self.owner.value, self.instrument)
+        return cases.readiness_diagnosis({k: w.value for k, w in self.items.items()}, self.firm.value,
+                                        self.owner.value, self.instrument)
 
     def render(self, r):
         fig, alt = _charts.readiness_chart(r)
@@ -355,7 +358,7 @@ class AllianceApp(WorkshopApp):
              "that rivals cannot easily copy.")
 
     def build_controls(self):
-        alliances = _compute.alliance_nodes("alliance")
+        alliances = cases.alliance_nodes("alliance")
         self.alliances = {}
         boxes = []
         for _, a in alliances.iterrows():
@@ -370,7 +373,7 @@ class AllianceApp(WorkshopApp):
                                ("moderator_2", "What turns the advantages into sales abroad")):
             mods.append(W.HTML(f"<h4 style='margin:0.9em 0 0.1em 0'>{heading}</h4>"
                                "<div class='sme-help'>How true is this for your group?</div>"))
-            for _, m in _compute.alliance_nodes(layer).iterrows():
+            for _, m in cases.alliance_nodes(layer).iterrows():
                 tb = _scale_buttons(3, f"sme-moderator-{m['id']}")
                 self.moderators[m["id"]] = tb
                 mods += [W.HTML(f"<div class='sme-q'>{_esc(m['label'])}: <span style='font-weight:400'>"
@@ -386,9 +389,9 @@ class AllianceApp(WorkshopApp):
         return [*self.alliances.values(), *self.moderators.values(), self.weakest_link]
 
     def compute(self):
-        return _compute.compute_alliance([k for k, w in self.alliances.items() if w.value],
-                                         {k: w.value for k, w in self.moderators.items()},
-                                         self.firm.value, self.owner.value, self.weakest_link.value)
+        return cases.alliance_builds([k for k, w in self.alliances.items() if w.value],
+                                     {k: w.value for k, w in self.moderators.items()},
+                                     self.firm.value, self.owner.value, self.weakest_link.value)
 
     def render(self, r):
         fig, alt = _charts.alliance_chart(r)
@@ -446,7 +449,7 @@ class DestinationApp(WorkshopApp):
              "matters for your firm (0 = not at all, 5 = a lot). The shortest bar is the closest market.")
 
     def build_controls(self):
-        choices = _compute.country_choices()
+        choices = cases.country_choices()
         self.home = W.Dropdown(options=choices, value="BGD", description="Home country",
                                style={"description_width": "150px"}, layout=W.Layout(width="95%", max_width="520px"))
         self.home.add_class("sme-home")
@@ -480,9 +483,9 @@ class DestinationApp(WorkshopApp):
         return [self.home, self.markets, *self.weights.values()]
 
     def compute(self):
-        return _compute.compute_destinations(self.home.value, list(self.markets.value),
-                                             {k: s.value for k, s in self.weights.items()},
-                                             self.firm.value, self.owner.value)
+        return cases.destination_comparison(self.home.value, list(self.markets.value),
+                                            {k: s.value for k, s in self.weights.items()},
+                                            self.firm.value, self.owner.value)
 
     @staticmethod
     def _total(v):
@@ -493,15 +496,17 @@ class DestinationApp(WorkshopApp):
         return "yes" if bool(v) else "no"
 
     def _table(self, r):
-        head = ("<tr><th>Rank</th><th>Market</th><th>Distance score</th><th>Same language?</th>"
-                "<th>Same money?</th><th>Shared border?</th><th>km between capitals</th></tr>")
-        rows = "".join(
-            f"<tr><td>{row['rank']}</td><td>{_esc(row['name'])}</td>"
-            f"<td>{self._total(row['total'])}</td>"
-            f"<td>{self._yes(row['common_language'])}</td><td>{self._yes(row['common_currency'])}</td>"
-            f"<td>{self._yes(row['contiguous'])}</td><td>{row['distance_km']:,.0f}</td></tr>"
-            for _, row in r.table.iterrows())
-        return f"<table class='sme-table sme-ranking'><caption>Markets from closest to farthest</caption>{head}{rows}</table>"
+        import pandas as pd
+
+        t = r.table
+        shown = pd.DataFrame({
+            "Rank": t["rank"].astype(str).to_numpy(), "Market": t["name"].to_numpy(),
+            "Distance score": [self._total(v) for v in t["total"]],
+            "Same language?": [self._yes(v) for v in t["common_language"]],
+            "Same money?": [self._yes(v) for v in t["common_currency"]],
+            "Shared border?": [self._yes(v) for v in t["contiguous"]],
+            "km between capitals": [f"{v:,.0f}" for v in t["distance_km"]]})
+        return table_html(shown, "Markets from closest to farthest", css_class="sme-ranking")
 
     def render(self, r):
         fig, alt = _charts.destination_chart(r)
@@ -534,20 +539,6 @@ class DestinationApp(WorkshopApp):
 # =========================================================================== 4 spillover
 
 
-@functools.lru_cache(maxsize=1)
-def _layout():
-    import networkx as nx
-
-    G = _compute._network()
-    comps = sorted(nx.connected_components(G) if not G.is_directed() else nx.weakly_connected_components(G),
-                   key=len, reverse=True)
-    pos = nx.spring_layout(G.subgraph(comps[0]), seed=3) if comps else {}
-    rest = [n for c in comps[1:] for n in sorted(c, key=str)]  # isolated firms: a row under the map
-    for i, n in enumerate(rest):
-        pos[n] = (-1.0 + 2.0 * (i + 0.5) / max(len(rest), 1) if len(rest) > 1 else -1.0, -1.25)
-    return pos
-
-
 class SpilloverApp(WorkshopApp):
     """Spillover game: where news entering the local alliance network spreads."""
 
@@ -558,7 +549,7 @@ class SpilloverApp(WorkshopApp):
              "on. The map shows the chance that each firm hears it.")
 
     def build_controls(self):
-        choices = _compute.firm_choices()
+        choices = cases.firm_choices()
         self.starts = W.SelectMultiple(options=choices, value=(choices[0][1],), rows=8,
                                        description="News starts at", style={"description_width": "150px"},
                                        layout=W.Layout(width="95%", max_width="560px"))
@@ -585,11 +576,11 @@ class SpilloverApp(WorkshopApp):
         return "strength" if self.use_strength.value else self.chance.value
 
     def compute(self):
-        return _compute.compute_spillover(list(self.starts.value), self._p(), self.firm.value, self.owner.value)
+        return cases.spillover(list(self.starts.value), self._p(), self.firm.value, self.owner.value)
 
     def on_best(self, _=None):
-        best = _compute.compute_best_starts(self._p())
-        names = dict((v, k) for k, v in _compute.firm_choices())
+        best = cases.best_starts(self._p())
+        names = dict((v, k) for k, v in cases.firm_choices())
         self.best_out.value = ("<div><b>Best single starting firms</b> (about how many firms hear the news):</div><ol>"
                                + "".join(f"<li>{_esc(names[n])}: {v:.0f}</li>" for n, v in best.items()) + "</ol>"
                                "<div class='sme-help'>Why these firms? Look at how many partners they have, and "
@@ -611,8 +602,8 @@ class SpilloverApp(WorkshopApp):
         return "<ol style='list-style:none;padding-left:0'>" + "".join(parts) + "</ol>"
 
     def render(self, r):
-        G = _compute._network()
-        fig, alt = _charts.spillover_chart(r, G, _layout())
+        G = datasets.load_alliance_network()
+        fig, alt = _charts.spillover_chart(r, G, network_layout(G))
         img = _charts.img_tag(_charts.png_bytes(fig), alt)
         return (f"<div class='sme-headline'><b>About <span class='sme-reached'>{r.expected:.0f}</span> of "
                 f"{r.n_firms} firms hear the news.</b></div>{img}"
@@ -622,8 +613,8 @@ class SpilloverApp(WorkshopApp):
                 "The network is made up (synthetic) but built to look like firms in Khulna.</div>")
 
     def report_parts(self, r):
-        G = _compute._network()
-        fig, alt = _charts.spillover_chart(r, G, _layout())
+        G = datasets.load_alliance_network()
+        fig, alt = _charts.spillover_chart(r, G, network_layout(G))
         top = r.probability.sort_values(ascending=False)
         scores = [("Firms that hear the news (about)", f"{r.expected:.0f} of {r.n_firms}")]
         scores += [(r.names[n], f"{100 * v:.0f}%") for n, v in top.head(7).items()]

@@ -6,9 +6,9 @@ import base64
 import html
 import io
 
-__all__ = ["readiness_chart", "alliance_chart", "destination_chart", "spillover_chart", "png_bytes", "img_tag"]
+from ..plots import BAND_COLOURS, GREY, OKABE_ITO, SEQUENTIAL_CMAP, band_spans
 
-_BAND_COLOURS = {"low": "#d95f02", "developing": "#e6ab02", "strong": "#1b9e77"}
+__all__ = ["readiness_chart", "alliance_chart", "destination_chart", "spillover_chart", "png_bytes", "img_tag"]
 
 
 def _figure(w, h):
@@ -37,20 +37,26 @@ def _wrap(text, width=28):
     return "\n".join(textwrap.wrap(str(text), width)) or str(text)
 
 
-def readiness_chart(result):
-    """Horizontal bars 0-100 per area, coloured by band; returns (figure, alt text)."""
+def readiness_chart(result, bands=None):
+    """Horizontal bars 0-100 per area, coloured by band; returns (figure, alt text).
+
+    ``bands`` are the instrument's (``Instrument.bands``; default the course's instrument):
+    the band limits are drawn from there, never typed here.
+    """
     from sme_teach import measures
+
+    bands = measures.load_instrument().bands if bands is None else bands
 
     ids = list(result.scores.index)[::-1]
     vals = [float(result.scores[i]) for i in ids]
     fig = _figure(7, 3.6)
     ax = fig.add_subplot()
-    colours = [_BAND_COLOURS.get(str(measures.readiness_band(v)), "#777") for v in vals]
+    colours = [BAND_COLOURS.get(str(measures.readiness_band(v)), GREY) for v in vals]
     ax.barh([_wrap(result.labels[i], 34) for i in ids], vals, color=colours)
     for y, v in enumerate(vals):
         ax.text(min(v + 1.5, 92), y, f"{v:.0f}", va="center", fontsize=9)
-    ax.axvline(40, color="#999", lw=0.8, ls=":")
-    ax.axvline(70, color="#999", lw=0.8, ls=":")
+    for _band, _lo, hi in band_spans(bands)[:-1]:
+        ax.axvline(hi, color="#999", lw=0.8, ls=":")
     ax.set_xlim(0, 100)
     ax.set_xlabel("Score (0 = not ready, 100 = fully ready)")
     ax.set_title(f"Readiness by area - overall {result.overall:.0f} of 100", fontsize=11)
@@ -67,7 +73,7 @@ def alliance_chart(result):
     fig = _figure(7, 3.6)
     ax = fig.add_subplot()
     labels = [_wrap(result.labels[c], 34) for c in comp.index]
-    ax.barh(labels, 100 * comp.to_numpy(), color="#1f78b4")
+    ax.barh(labels, 100 * comp.to_numpy(), color=OKABE_ITO[0])
     for y, v in enumerate(comp.to_numpy()):
         ax.text(100 * v + 1, y, f"{100 * v:.0f}", va="center", fontsize=8)
     ax.set_xlim(0, 100)
@@ -82,13 +88,13 @@ def alliance_chart(result):
 
 def destination_chart(result):
     """Stacked bars of each factor's share of the total distance; returns (figure, alt text)."""
-    from ._compute import DESTINATION_FACTOR_LABELS
+    from ..cases import DESTINATION_FACTOR_LABELS
 
     t = result.table.iloc[::-1]
     fig = _figure(7, max(2.6, 0.45 * len(t) + 1.8))
     ax = fig.add_subplot()
     left = [0.0] * len(t)
-    colours = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"]
+    colours = OKABE_ITO
     for f, col in zip(DESTINATION_FACTOR_LABELS, colours):
         key = f"contribution_{f}"
         if key not in t:
@@ -110,22 +116,20 @@ def destination_chart(result):
 def spillover_chart(result, G, pos):
     """Network map: colour = chance of hearing the news, squares = start firms; returns (figure, alt)."""
     import networkx as nx
-    from matplotlib import cm
 
     fig = _figure(7, 5)
     ax = fig.add_subplot()
     nodes = list(G)
-    p = [float(result.probability.get(n, 0.0)) for n in nodes]
     nx.draw_networkx_edges(G, pos, ax=ax, alpha=0.25, width=0.8)
     others = [n for n in nodes if n not in result.starts]
     sc = nx.draw_networkx_nodes(G, pos, nodelist=others, node_color=[result.probability[n] for n in others],
-                                cmap=cm.YlOrRd, vmin=0, vmax=1, node_size=160, ax=ax, edgecolors="#555",
+                                cmap=SEQUENTIAL_CMAP, vmin=0, vmax=1, node_size=160, ax=ax, edgecolors="#555",
                                 linewidths=0.5)
-    nx.draw_networkx_nodes(G, pos, nodelist=result.starts, node_color="#08519c", node_shape="s", node_size=220,
+    nx.draw_networkx_nodes(G, pos, nodelist=result.starts, node_color=OKABE_ITO[5], node_shape="s", node_size=220,
                            ax=ax)
     nx.draw_networkx_labels(G, pos, labels={n: str(n)[-2:] for n in nodes}, font_size=6, ax=ax)
     fig.colorbar(sc, ax=ax, shrink=0.7, label="Chance the firm hears the news")
-    ax.set_title(f"News starts at the blue squares - about {result.expected:.0f} of {len(nodes)} firms hear it",
+    ax.set_title(f"News starts at the red squares - about {result.expected:.0f} of {len(nodes)} firms hear it",
                  fontsize=10)
     ax.set_axis_off()
     fig.tight_layout()
@@ -133,5 +137,4 @@ def spillover_chart(result, G, pos):
     alt = (f"Network map of {len(nodes)} local firms. News starts at {', '.join(result.names[s] for s in result.starts)}."
            f" About {result.expected:.0f} firms hear it. Most likely to hear: "
            + ", ".join(f"{result.names[n]} {100 * result.probability[n]:.0f}%" for n in heard[:5]) + ".")
-    del p
     return fig, alt
