@@ -12,7 +12,7 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 PYTEST_ARGS ?= -n 2
 
-.PHONY: lab test install install-dev browser hub data bench site workshop clean help
+.PHONY: lab test install install-dev browser hub sandbox data bench site workshop clean help
 
 help:
 	@echo "make lab    - install into $(VENV) and open the course in JupyterLab"
@@ -60,13 +60,17 @@ browser:
 hub: install-dev
 	@bash scripts/ensure_hub_deps.sh
 
-test: install-dev browser hub
+# Grading runs every student notebook inside bubblewrap (Debian `bubblewrap`).
+sandbox:
+	@bash scripts/ensure_sandbox.sh
+
+test: install-dev browser hub sandbox
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 data: install-dev
 	$(BIN)/python scripts/make_data.py
 
-bench: install-dev
+bench: install-dev sandbox
 	$(BIN)/python -m bench
 
 # No-code workshop apps for SME owners: Voila serves course/workshop with code hidden, only the

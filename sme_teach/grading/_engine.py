@@ -209,6 +209,7 @@ class GradeRun:
     skipped: list
     seconds: float
     log_path: Path
+    sandboxed: bool = True
 
     @property
     def failed(self) -> list:
@@ -217,7 +218,9 @@ class GradeRun:
     def summary(self) -> str:
         ok = len(self.outcomes) - len(self.failed)
         lines = [f"{self.assignment}: graded {ok}, failed {len(self.failed)}, already graded {len(self.skipped)} "
-                 f"in {self.seconds:.1f} s (log: {self.log_path})"]
+                 f"in {self.seconds:.1f} s (log: {self.log_path})",
+                 "  sandbox: every notebook ran in bubblewrap (no course, network or grader environment)"
+                 if self.sandboxed else "  WARNING: graded WITHOUT the sandbox (--unsafe-no-sandbox)"]
         for o in self.outcomes:
             if o.status != "graded":
                 lines.append(f"  FAILED {o.student}: {o.reason}")
@@ -289,7 +292,7 @@ def _kernel_env() -> dict:
 _W: dict = {}  # per-process worker state
 
 
-def _worker_init(config, warm_imports, parent_pid, zygote=True) -> None:
+def _worker_init(config, warm_imports, parent_pid, zygote=True, sandbox=False, counter=None) -> None:
     import nbformat  # noqa: F401  (imported once per worker)
     from nbconvert.exporters import NotebookExporter
     from nbconvert.preprocessors import ClearMetadataPreprocessor
@@ -307,14 +310,31 @@ def _worker_init(config, warm_imports, parent_pid, zygote=True) -> None:
         config=cfg, sanitizer=exporter, execute=Execute(config=cfg),
         post=[IgnorePattern(config=cfg), ClearMetadataPreprocessor(config=cfg), LimitOutput(config=cfg)],
         warm_imports=tuple(warm_imports), loop=asyncio.new_event_loop(), spare=None, kernels=set(),
-        workdir=Path(os.environ.get("TMPDIR", "/tmp")), env=_kernel_env(), zygote=None,
+        workdir=Path(os.environ.get("TMPDIR", "/tmp")), env=_kernel_env(), zygote=None, sandbox=None,
     )
+    import tempfile
+
+    if sandbox:
+        from ._sandbox import Sandbox, kernel_environment
+
+        if counter is not None:
+            with counter.get_lock():
+                index, counter.value = counter.value, counter.value + 1
+        else:
+            index = os.getpid() % 1000
+        box = Sandbox.create(_W["workdir"], worker=index)
+        _W.update(sandbox=box, run_dir=box.run_dir, kernel_cwd=box.workdir, env=kernel_environment(box.workdir))
+    else:
+        run_dir = Path(tempfile.mkdtemp(prefix="sme-grading-run-", dir=str(_W["workdir"])))
+        _W.update(run_dir=run_dir, kernel_cwd=_W["workdir"])
     if zygote:
         from ._kernels import start_zygote
 
-        _W["zygote"] = start_zygote("python3", _W["env"], _W["workdir"], _W["warm_imports"])
+        _W["zygote"] = start_zygote("python3", _W["env"], _W["kernel_cwd"], _W["warm_imports"], sandbox=_W["sandbox"])
     asyncio.set_event_loop(_W["loop"])
-    _W["spare"] = _W["loop"].create_task(_start_kernel("python3", warm=True))
+    if _W["sandbox"] is None:  # a spare kernel waits beside the running one (never in a sandbox:
+        # the running notebook would share it)
+        _W["spare"] = _W["loop"].create_task(_start_kernel("python3", warm=True))
     _W["loop"].run_until_complete(asyncio.sleep(0.05))  # launch the first kernel now
     from multiprocessing.util import Finalize
 
@@ -340,6 +360,10 @@ def _worker_exit() -> None:
         loop.run_until_complete(asyncio.wait(pending, timeout=5))
     if _W.get("zygote") is not None:
         _W["zygote"].close()
+    if _W.get("sandbox") is not None:
+        shutil.rmtree(_W["sandbox"].workdir, ignore_errors=True)
+    elif _W.get("run_dir") is not None:
+        shutil.rmtree(_W["run_dir"], ignore_errors=True)
 
 
 def _watch_parent(parent_pid: int) -> None:
@@ -360,11 +384,12 @@ async def _start_kernel(kernel_name: str, warm: bool):
     from ._kernels import kernel_manager
 
     ex = _W["execute"]
-    km = kernel_manager(kernel_name, _W["config"], _W["zygote"] if kernel_name == "python3" else None)
+    km = kernel_manager(kernel_name, _W["config"], _W["zygote"] if kernel_name == "python3" else None,
+                        sandbox=_W["sandbox"], run_dir=_W["run_dir"])
     args = list(ex.extra_arguments)
     if not any(a.startswith("--HistoryManager.hist_file") for a in args) and ex.ipython_hist_file:
         args.append(f"--HistoryManager.hist_file={ex.ipython_hist_file}")
-    await km.start_kernel(extra_arguments=args, cwd=str(_W["workdir"]), env=dict(_W["env"]),
+    await km.start_kernel(extra_arguments=args, cwd=str(_W["kernel_cwd"]), env=dict(_W["env"]),
                           stderr=subprocess.DEVNULL)
     _W["kernels"].add(km)
     kc = km.client()
@@ -406,6 +431,8 @@ async def _stop_kernel(km, kc) -> None:
 
 
 def _take_spare():
+    if _W["sandbox"] is not None:  # started now, after the previous notebook's processes are gone
+        return _start_kernel("python3", warm=True)
     spare = _W["spare"]
     _W["spare"] = _W["loop"].create_task(_start_kernel("python3", warm=True))  # start the next one now
     return spare
@@ -418,6 +445,8 @@ async def _execute(nb, resources, student: str, staging: Path, notes: list):
 
     ex = _W["execute"]
     kernel_name = nb.metadata.get("kernelspec", {}).get("name") or "python3"
+    if kernel_name == "python":  # what Jupyter itself treats as the native python3 kernel
+        kernel_name = "python3"
     NotebookClient.__init__(ex, nb, None)
     ex.reset_execution_trackers()
     ex._check_assign_resources(resources)
@@ -462,7 +491,13 @@ async def _execute(nb, resources, student: str, staging: Path, notes: list):
                          f"the originals were put back before cell {restored[0][0]} and every later locked cell")
     finally:
         if km is not None:
-            _W["loop"].create_task(_stop_kernel(km, kc))  # shut down in the background
+            if _W["sandbox"] is None:
+                _W["loop"].create_task(_stop_kernel(km, kc))  # shut down in the background
+            else:  # everything the notebook started dies before anything else runs in the sandbox
+                await _stop_kernel(km, kc)
+                left = await _reset_sandbox()
+                if left:
+                    notes.append(f"{left} process(es) the notebook started were still running after it; killed")
         ex.km = ex.kc = None
     for cell in nb.cells:
         for out in cell.get("outputs", []):
@@ -472,6 +507,32 @@ async def _execute(nb, resources, student: str, staging: Path, notes: list):
             elif out.get("output_type") == "error" and out.get("ename") == "SystemExit":
                 notes.append(f"cell {gid} called sys.exit(); the kernel kept running the other cells")
     return nb, ex.resources
+
+
+async def _reset_sandbox() -> int:
+    """Kill what is left in the worker's sandbox; a zygote that cannot do it is replaced."""
+    zygote = _W["zygote"]
+    if zygote is None or zygote.broken:
+        if zygote is not None:
+            _restart_zygote()
+        return 0
+    from ._kernels import ZygoteError
+
+    try:
+        return await zygote.reset()
+    except ZygoteError:
+        _restart_zygote()
+        return 0
+
+
+def _restart_zygote() -> None:
+    from ._kernels import start_zygote
+
+    old = _W["zygote"]
+    if old is not None:
+        old.kill()
+        old.close(timeout=2)
+    _W["zygote"] = start_zygote("python3", _W["env"], _W["kernel_cwd"], _W["warm_imports"], sandbox=_W["sandbox"])
 
 
 async def _guard(kc, call: str) -> list:
@@ -515,7 +576,7 @@ def _inspect(raw, nb_id: str, notes: list) -> None:
     from nbgrader.utils import compute_checksum
 
     kernel = (raw.metadata.get("kernelspec") or {}).get("name")
-    if kernel != "python3":
+    if kernel not in ("python3", "python"):
         notes.append(f"{nb_id}.ipynb asked for kernel {kernel!r}; graded with python3")
     edited, hits = [], set()
     for cell in raw.cells:
@@ -538,7 +599,7 @@ def _inspect(raw, nb_id: str, notes: list) -> None:
 
 def _grade_in_worker(task: dict) -> dict:
     loop = _W["loop"]
-    if _W["spare"] is None:
+    if _W["spare"] is None and _W["sandbox"] is None:
         _W["spare"] = loop.create_task(_start_kernel("python3", warm=True))
     t0 = time.perf_counter()
     try:
@@ -549,6 +610,8 @@ def _grade_in_worker(task: dict) -> dict:
         _rmtree(task["staging"])
         if task.get("work"):
             _rmtree(task["work"])
+        if _W["sandbox"] is not None:
+            _W["sandbox"].clean()
     out["seconds"] = time.perf_counter() - t0
     return out
 
@@ -574,7 +637,11 @@ async def _grade_submission(task: dict) -> dict:
 
     # run in a private folder outside the course (no relative path reaches source/, release/ or the
     # gradebook); the result is copied into the course's staging folder at the end
-    staging = Path(tempfile.mkdtemp(prefix="sme-grading-", dir=_W["workdir"]))
+    box = _W["sandbox"]
+    if box is not None:  # the sandbox's only writable folder
+        staging = box.staging()
+    else:
+        staging = Path(tempfile.mkdtemp(prefix="sme-grading-", dir=_W["workdir"]))
     task["work"] = str(staging)
     submitted, source = Path(task["submitted"]), Path(task["source"])
     # BaseConverter.init_assignment: the submission's other files, then Autograde's source files
@@ -588,6 +655,8 @@ async def _grade_submission(task: dict) -> dict:
             if dest.exists():
                 dest.unlink()
             shutil.copy(filename, dest)
+    if box is not None:
+        box.own(staging)
     results, notes, missing = {}, [], {}
     for nb_id, nb_path in task["notebooks"]:
         text = Path(nb_path).read_text(encoding="utf-8", errors="replace")
@@ -614,8 +683,12 @@ async def _grade_submission(task: dict) -> dict:
         for pp in _W["post"]:
             nb, resources = pp(nb, resources)
         results[nb_id] = nbformat.writes(nb)
-    shutil.copytree(staging, task["staging"], symlinks=True)
+    # what the notebook wrote comes back into the course, but never a link (it could point anywhere)
+    shutil.copytree(staging, task["staging"], symlinks=True,
+                    ignore=lambda d, names: [n for n in names if os.path.islink(os.path.join(d, n))])
     _rmtree(staging)
+    if box is not None:
+        box.clean()
     return {"notebooks": results, "notes": notes, "missing_cells": missing}
 
 
@@ -707,7 +780,7 @@ def _finish(result: dict, task: dict, coursedir, config, savers, permissions: in
 
 def grade(assignment: str, course=None, *, jobs: int | None = None, timeout: int | None = None,
           force: bool = False, students=None, progress: bool = True,
-          warm_imports=DEFAULT_WARM_IMPORTS, zygote: bool | None = None) -> GradeRun:
+          warm_imports=DEFAULT_WARM_IMPORTS, zygote: bool | None = None, sandbox: bool = True) -> GradeRun:
     """Autograde every submission ``submitted/<student>/<assignment>/`` of ``course`` in parallel.
 
     Scores, the gradebook and ``autograded/`` are those ``nbgrader autograde`` produces; failures
@@ -722,6 +795,9 @@ def grade(assignment: str, course=None, *, jobs: int | None = None, timeout: int
     students : only these student ids.
     zygote : fork each kernel from a per-worker pre-imported process (default: on unless the
         environment variable ``SME_TEACH_GRADING_ZYGOTE`` is ``0``); ``False`` spawns every kernel.
+    sandbox : run every notebook in the OS sandbox (:mod:`sme_teach.grading._sandbox`, bubblewrap).
+        Where it cannot run, grading raises :class:`~sme_teach.grading.SandboxUnavailable`;
+        ``False`` (``--unsafe-no-sandbox``) grades without it — only for notebooks you trust.
     """
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -735,6 +811,10 @@ def grade(assignment: str, course=None, *, jobs: int | None = None, timeout: int
 
     started = time.perf_counter()
     zygote = zygote_enabled(zygote)
+    if sandbox:
+        from ._sandbox import require
+
+        require()
     course = find_course(course)
     config = load_config(course)
     if timeout is not None:
@@ -801,8 +881,10 @@ def grade(assignment: str, course=None, *, jobs: int | None = None, timeout: int
     while remaining:
         batch, remaining = remaining, []
         try:
+            counter = ctx.Value("i", 0)  # each worker's sandbox gets a uid of its own
             with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
-                                     initargs=(dict(config), tuple(warm_imports), os.getpid(), zygote)) as pool:
+                                     initargs=(dict(config), tuple(warm_imports), os.getpid(), zygote,
+                                               bool(sandbox), counter)) as pool:
                 futures = {pool.submit(_grade_in_worker, t): t for t in batch}
                 for fut in as_completed(futures):
                     task = futures[fut]
@@ -828,7 +910,7 @@ def grade(assignment: str, course=None, *, jobs: int | None = None, timeout: int
     if outcomes or not log_path.with_name(CSV_NAME).exists():
         if log_path.exists():
             _write_csv(log_path)
-    return GradeRun(assignment, outcomes, skipped, time.perf_counter() - started, log_path)
+    return GradeRun(assignment, outcomes, skipped, time.perf_counter() - started, log_path, sandboxed=bool(sandbox))
 
 
 def _record(result, task, coursedir, config, savers, permissions, log_path) -> Outcome:
