@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unsafe-no-sandbox", action="store_true",
                    help="run student notebooks WITHOUT the OS sandbox (bubblewrap): they can then read the course, "
                         "the gradebook and classmates' work — only for notebooks you trust")
+    p.add_argument("--checks", choices=("auto", "nbgrader"), default="auto",
+                   help="where test cells run: auto (default) = tests that read data only run in a separate checker "
+                        "kernel no student code touched; nbgrader = in the student's kernel, as nbgrader does")
     p = add("feedback", "write HTML feedback per student (hidden tests and their source never shown)")
     p.add_argument("--student", default=None, metavar="ID", help="only this student")
     p = add("report", "item analysis for the lecturer: tables, figures, an HTML page and an LMS grade CSV")
@@ -84,7 +87,7 @@ def _run(args) -> int:
     if args.command == "grade":
         run = grading.grade(args.assignment, args.course, jobs=args.jobs, timeout=args.timeout, force=args.force,
                             students=args.student, progress=not args.no_progress,
-                            sandbox=not args.unsafe_no_sandbox)
+                            sandbox=not args.unsafe_no_sandbox, checks=args.checks)
         print(run.summary())
         return 1 if run.failed else 0
     if args.command == "feedback":

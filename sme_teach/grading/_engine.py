@@ -61,6 +61,7 @@ import uuid
 from pathlib import Path
 
 from .._errors import SmeTeachError
+from ._checker import CHECKER_PRELUDE, NBGRADER, TRUSTED, bound_names, cell_kind, free_names, plan_mode
 from ._course import course_directory, find_course, load_config
 
 __all__ = ["DEFAULT_WARM_IMPORTS", "GradeRun", "Outcome", "grade"]
@@ -198,6 +199,9 @@ class Outcome:
     fingerprint: str = ""
     notes: list = dataclasses.field(default_factory=list)
     finished: str = ""
+    #: where the test cells ran: "trusted" (a checker kernel) or "nbgrader" (the student's kernel)
+    mode: str = ""
+    sandboxed: bool = True
 
 
 @dataclasses.dataclass
@@ -210,6 +214,8 @@ class GradeRun:
     seconds: float
     log_path: Path
     sandboxed: bool = True
+    #: notebook -> (mode, why): see :func:`sme_teach.grading._checker.plan_mode`
+    modes: dict = dataclasses.field(default_factory=dict)
 
     @property
     def failed(self) -> list:
@@ -221,6 +227,8 @@ class GradeRun:
                  f"in {self.seconds:.1f} s (log: {self.log_path})",
                  "  sandbox: every notebook ran in bubblewrap (no course, network or grader environment)"
                  if self.sandboxed else "  WARNING: graded WITHOUT the sandbox (--unsafe-no-sandbox)"]
+        for nb, (mode, why) in sorted(self.modes.items()):
+            lines.append(f"  checks of {nb}.ipynb: {mode} ({why})")
         for o in self.outcomes:
             if o.status != "graded":
                 lines.append(f"  FAILED {o.student}: {o.reason}")
@@ -263,7 +271,8 @@ def _write_csv(log_path: Path) -> Path:
     import csv
 
     out = log_path.with_name(CSV_NAME)
-    cols = ["assignment", "student", "status", "reason", "score", "max_score", "seconds", "finished", "notes"]
+    cols = ["assignment", "student", "status", "reason", "score", "max_score", "seconds", "finished", "notes", "mode",
+            "sandboxed"]
     with open(out, "w", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore")
         writer.writeheader()
@@ -327,10 +336,16 @@ def _worker_init(config, warm_imports, parent_pid, zygote=True, sandbox=False, c
     else:
         run_dir = Path(tempfile.mkdtemp(prefix="sme-grading-run-", dir=str(_W["workdir"])))
         _W.update(run_dir=run_dir, kernel_cwd=_W["workdir"])
+    # the checker kernels (trusted checking) run outside the sandbox: only instructor code runs there
+    _W.update(checker_root=Path(tempfile.mkdtemp(prefix="sme-checker-", dir=str(_W["workdir"]))),
+              checker_env=_kernel_env(), checker_zygote=None, checker_spare=None)
+    _W["checker_run"] = _W["checker_root"] / "run"
+    _W["checker_run"].mkdir()
     if zygote:
         from ._kernels import start_zygote
 
         _W["zygote"] = start_zygote("python3", _W["env"], _W["kernel_cwd"], _W["warm_imports"], sandbox=_W["sandbox"])
+        _W["checker_zygote"] = start_zygote("python3", _W["checker_env"], _W["checker_root"], _W["warm_imports"])
     asyncio.set_event_loop(_W["loop"])
     if _W["sandbox"] is None:  # a spare kernel waits beside the running one (never in a sandbox:
         # the running notebook would share it)
@@ -347,9 +362,10 @@ def _worker_exit() -> None:
     loop = _W.get("loop")
     if loop is None:
         return
-    spare = _W.get("spare")
-    if spare is not None and not spare.done():
-        spare.cancel()
+    for name in ("spare", "checker_spare"):
+        spare = _W.get(name)
+        if spare is not None and not spare.done():
+            spare.cancel()
     for km in list(_W.get("kernels", ())):
         try:
             loop.run_until_complete(km.shutdown_kernel(now=True))
@@ -360,6 +376,10 @@ def _worker_exit() -> None:
         loop.run_until_complete(asyncio.wait(pending, timeout=5))
     if _W.get("zygote") is not None:
         _W["zygote"].close()
+    if _W.get("checker_zygote") is not None:
+        _W["checker_zygote"].close()
+    if _W.get("checker_root") is not None:
+        shutil.rmtree(_W["checker_root"], ignore_errors=True)
     if _W.get("sandbox") is not None:
         shutil.rmtree(_W["sandbox"].workdir, ignore_errors=True)
     elif _W.get("run_dir") is not None:
@@ -375,22 +395,29 @@ def _watch_parent(parent_pid: int) -> None:
                     km.provisioner.process.kill()
                 except Exception:
                     pass
-            if _W.get("zygote") is not None:
-                _W["zygote"].kill()
+            for name in ("zygote", "checker_zygote"):
+                if _W.get(name) is not None:
+                    _W[name].kill()
             os._exit(1)
 
 
-async def _start_kernel(kernel_name: str, warm: bool):
+async def _start_kernel(kernel_name: str, warm: bool, trusted: bool = False):
+    """A kernel for a student's notebook (sandboxed), or with ``trusted`` a checker kernel (never
+    runs student code: see :mod:`sme_teach.grading._checker`)."""
     from ._kernels import kernel_manager
 
     ex = _W["execute"]
-    km = kernel_manager(kernel_name, _W["config"], _W["zygote"] if kernel_name == "python3" else None,
-                        sandbox=_W["sandbox"], run_dir=_W["run_dir"])
+    if trusted:
+        km = kernel_manager("python3", _W["config"], _W["checker_zygote"], run_dir=_W["checker_run"])
+        cwd, env = _W["checker_root"], _W["checker_env"]
+    else:
+        km = kernel_manager(kernel_name, _W["config"], _W["zygote"] if kernel_name == "python3" else None,
+                            sandbox=_W["sandbox"], run_dir=_W["run_dir"])
+        cwd, env = _W["kernel_cwd"], _W["env"]
     args = list(ex.extra_arguments)
     if not any(a.startswith("--HistoryManager.hist_file") for a in args) and ex.ipython_hist_file:
         args.append(f"--HistoryManager.hist_file={ex.ipython_hist_file}")
-    await km.start_kernel(extra_arguments=args, cwd=str(_W["kernel_cwd"]), env=dict(_W["env"]),
-                          stderr=subprocess.DEVNULL)
+    await km.start_kernel(extra_arguments=args, cwd=str(cwd), env=dict(env), stderr=subprocess.DEVNULL)
     _W["kernels"].add(km)
     kc = km.client()
     kc.start_channels()
@@ -401,12 +428,20 @@ async def _start_kernel(kernel_name: str, warm: bool):
                     "            importlib.import_module(m)\n        except Exception:\n            pass\n"
                     "_sme_warm()\ndel _sme_warm\n") % (_W["warm_imports"],)
             await _silent(kc, code, timeout=120)
-        if warm:
+        if trusted:
+            await _silent(kc, CHECKER_PRELUDE, timeout=60)
+        elif warm:
             await _silent(kc, GUARD_CODE, timeout=60)
     except Exception:
         await _stop_kernel(km, kc)
         raise
     return km, kc
+
+
+def _take_checker():
+    spare = _W.get("checker_spare")
+    _W["checker_spare"] = _W["loop"].create_task(_start_kernel("python3", warm=True, trusted=True))
+    return spare if spare is not None else _start_kernel("python3", warm=True, trusted=True)
 
 
 async def _silent(kc, code: str, timeout: float, user_expressions=None) -> dict:
@@ -438,8 +473,11 @@ def _take_spare():
     return spare
 
 
-async def _execute(nb, resources, student: str, staging: Path, notes: list):
-    """nbgrader's ``Execute.preprocess``, run on a pre-warmed kernel when the notebook wants python3."""
+async def _execute(nb, resources, student: str, staging: Path, notes: list, mode: str = NBGRADER,
+                   checker_dir: Path | None = None):
+    """nbgrader's ``Execute.preprocess``, run on a pre-warmed kernel when the notebook wants python3.
+
+    With ``mode == TRUSTED`` the test cells run in a checker kernel instead (``_checker``)."""
     import nbformat
     from nbclient.client import NotebookClient
 
@@ -451,7 +489,11 @@ async def _execute(nb, resources, student: str, staging: Path, notes: list):
     ex.reset_execution_trackers()
     ex._check_assign_resources(resources)
     km = kc = None
+    checker = None
+    trusted_mode = mode == TRUSTED and kernel_name == "python3"
     try:
+        if trusted_mode:
+            checker_task = asyncio.ensure_future(_take_checker())
         if kernel_name == "python3":
             km, kc = await _take_spare()
         else:
@@ -461,6 +503,13 @@ async def _execute(nb, resources, student: str, staging: Path, notes: list):
         reply = await _silent(kc, setup, timeout=30)
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"could not prepare the kernel: {reply['content'].get('evalue')}")
+        if trusted_mode:
+            checker = await checker_task
+            setup_c = setup.replace(repr(str(staging)), repr(str(checker_dir)))
+            reply = await _silent(checker[1], setup_c, timeout=30)
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"could not prepare the checker kernel: {reply['content'].get('evalue')}")
+            checker_names, test_bound = set(), set()
         ex.km, ex.kc, ex.owns_km = km, kc, False
         kc.allow_stdin = False
         info = await ex.async_wait_for_reply(kc.kernel_info())
@@ -472,7 +521,15 @@ async def _execute(nb, resources, student: str, staging: Path, notes: list):
             trusted = guarded and cell.cell_type == "code" and m.get("locked") and not m.get("solution")
             if trusted:
                 restored += [(m.get("grade_id"), r) for r in await _guard(kc, "check(get_ipython().user_ns)")]
+            kind = cell_kind(cell)
             try:
+                if trusted_mode and kind == "test":  # never in the student's kernel
+                    names = free_names(cell.source) - checker_names - test_bound
+                    await _check_cell(ex, cell, index, kc, checker, sorted(names), notes)
+                    test_bound |= bound_names(cell.source)
+                    continue
+                if trusted_mode and kind == "setup":  # the instructor's code runs on both sides
+                    checker_names |= await _setup_checker(ex, checker[1], cell.source)
                 await ex.async_execute_cell(cell, index, store_history=True)
             except Exception as exc:  # the cell ran, but its output did not arrive in time: it fails
                 if type(exc).__name__ != "CellTimeoutError" or "IOPub" not in str(exc):
@@ -490,6 +547,10 @@ async def _execute(nb, resources, student: str, staging: Path, notes: list):
             notes.append(f"the notebook replaced {', '.join(what[:8])}{' …' if len(what) > 8 else ''}; "
                          f"the originals were put back before cell {restored[0][0]} and every later locked cell")
     finally:
+        if checker is not None:
+            _W["loop"].create_task(_stop_kernel(*checker))
+        elif trusted_mode and not checker_task.done():
+            checker_task.cancel()
         if km is not None:
             if _W["sandbox"] is None:
                 _W["loop"].create_task(_stop_kernel(km, kc))  # shut down in the background
@@ -507,6 +568,52 @@ async def _execute(nb, resources, student: str, staging: Path, notes: list):
             elif out.get("output_type") == "error" and out.get("ename") == "SystemExit":
                 notes.append(f"cell {gid} called sys.exit(); the kernel kept running the other cells")
     return nb, ex.resources
+
+
+async def _setup_checker(ex, ckc, source: str) -> set:
+    """Run an instructor's setup cell in the checker; the names bound there afterwards."""
+    import ast
+
+    expr = "sorted(k for k in globals() if not k.startswith('__sme'))"
+    reply = await _silent(ckc, source, timeout=ex.timeout or 600, user_expressions={"n": expr})
+    out = reply["content"].get("user_expressions", {}).get("n", {})
+    if out.get("status") != "ok":
+        return set()
+    return set(ast.literal_eval(out["data"]["text/plain"]))
+
+
+async def _check_cell(ex, cell, index: int, kc, checker, names: list, notes: list) -> None:
+    """A test cell, run in the checker on the student's answers (data only, see ``_transfer``)."""
+    import ast
+
+    payload = "{}"
+    if names:
+        expr = (f"__import__('sme_teach.grading._transfer', fromlist=['dump']).dump(get_ipython().user_ns, "
+                f"{names!r})")
+        try:
+            reply = await _silent(kc, "", timeout=ex.timeout or 600, user_expressions={"a": expr})
+            out = reply["content"]["user_expressions"]["a"]
+            if out.get("status") == "ok":
+                payload = ast.literal_eval(out["data"]["text/plain"])
+                json.loads(payload)  # only JSON goes on
+            else:
+                notes.append(f"cell {cell.metadata.get('nbgrader', {}).get('grade_id')}: the answers could not be "
+                             f"read as data ({out.get('ename')}: {str(out.get('evalue'))[:120]})")
+                payload = "{}"
+        except Exception as exc:  # the student's kernel died or hung: the check sees no answers
+            notes.append(f"cell {cell.metadata.get('nbgrader', {}).get('grade_id')}: the answers could not be read "
+                         f"({type(exc).__name__})")
+            payload = "{}"
+    ckm, ckc = checker
+    reply = await _silent(ckc, f"__sme_receive({payload!r}, {names!r})", timeout=120)
+    if reply["content"]["status"] != "ok":
+        raise RuntimeError(f"the checker kernel could not load the answers: {reply['content'].get('evalue')}")
+    km, kc0 = ex.km, ex.kc
+    ex.km, ex.kc = ckm, ckc
+    try:
+        await ex.async_execute_cell(cell, index, store_history=True)
+    finally:
+        ex.km, ex.kc = km, kc0
 
 
 async def _reset_sandbox() -> int:
@@ -608,8 +715,9 @@ def _grade_in_worker(task: dict) -> dict:
     except Exception as exc:  # recorded by the parent; never stops the batch
         out = {"status": "failed", "reason": _reason(exc), "traceback": traceback.format_exc(), "notebooks": {}}
         _rmtree(task["staging"])
-        if task.get("work"):
-            _rmtree(task["work"])
+        for key in ("work", "checker_dir"):
+            if task.get(key):
+                _rmtree(task[key])
         if _W["sandbox"] is not None:
             _W["sandbox"].clean()
     out["seconds"] = time.perf_counter() - t0
@@ -655,6 +763,10 @@ async def _grade_submission(task: dict) -> dict:
             if dest.exists():
                 dest.unlink()
             shutil.copy(filename, dest)
+    # the checker's own pristine copy, made before any student code runs
+    checker_dir = Path(tempfile.mkdtemp(prefix="chk-", dir=str(_W["checker_root"])))
+    task["checker_dir"] = str(checker_dir)
+    shutil.copytree(staging, checker_dir, dirs_exist_ok=True)
     if box is not None:
         box.own(staging)
     results, notes, missing = {}, [], {}
@@ -678,7 +790,8 @@ async def _grade_submission(task: dict) -> dict:
             missing[nb_id] = gone
             notes.append(f"grade cells deleted from {nb_id}.ipynb: {', '.join(gone)} (0 points each)")
         resources["metadata"] = {"name": nb_id, "path": str(staging)}
-        nb, resources = await _execute(nb, resources, task["student"], staging, notes)
+        mode = task.get("modes", {}).get(nb_id, (NBGRADER, ""))[0]
+        nb, resources = await _execute(nb, resources, task["student"], staging, notes, mode, checker_dir)
         _limit_chars(nb, notes)
         for pp in _W["post"]:
             nb, resources = pp(nb, resources)
@@ -687,6 +800,7 @@ async def _grade_submission(task: dict) -> dict:
     shutil.copytree(staging, task["staging"], symlinks=True,
                     ignore=lambda d, names: [n for n in names if os.path.islink(os.path.join(d, n))])
     _rmtree(staging)
+    _rmtree(checker_dir)
     if box is not None:
         box.clean()
     return {"notebooks": results, "notes": notes, "missing_cells": missing}
@@ -710,6 +824,19 @@ def _discover(coursedir, assignment: str) -> list[dict]:
         notebooks = sorted(glob.glob(os.path.join(folder, coursedir.notebook_id + ".ipynb")))
         found.append({"student": m.group("student_id"), "submitted": folder, "notebooks": notebooks})
     return found
+
+
+def _plan_modes(source_dir) -> dict:
+    """``{notebook: (mode, why)}``: where each notebook's test cells run (see ``_checker.plan_mode``)."""
+    import nbformat
+
+    modes = {}
+    for path in sorted(Path(source_dir).glob("*.ipynb")):
+        try:
+            modes[path.stem] = plan_mode(nbformat.read(path, as_version=4))
+        except Exception as exc:  # an unreadable source is nbgrader's to report
+            modes[path.stem] = (NBGRADER, f"source not readable ({type(exc).__name__})")
+    return modes
 
 
 def _init_submission(gb, coursedir, assignment: str, sub: dict) -> list:
@@ -780,7 +907,8 @@ def _finish(result: dict, task: dict, coursedir, config, savers, permissions: in
 
 def grade(assignment: str, course=None, *, jobs: int | None = None, timeout: int | None = None,
           force: bool = False, students=None, progress: bool = True,
-          warm_imports=DEFAULT_WARM_IMPORTS, zygote: bool | None = None, sandbox: bool = True) -> GradeRun:
+          warm_imports=DEFAULT_WARM_IMPORTS, zygote: bool | None = None, sandbox: bool = True,
+          checks: str = "auto") -> GradeRun:
     """Autograde every submission ``submitted/<student>/<assignment>/`` of ``course`` in parallel.
 
     Scores, the gradebook and ``autograded/`` are those ``nbgrader autograde`` produces; failures
@@ -798,6 +926,9 @@ def grade(assignment: str, course=None, *, jobs: int | None = None, timeout: int
     sandbox : run every notebook in the OS sandbox (:mod:`sme_teach.grading._sandbox`, bubblewrap).
         Where it cannot run, grading raises :class:`~sme_teach.grading.SandboxUnavailable`;
         ``False`` (``--unsafe-no-sandbox``) grades without it — only for notebooks you trust.
+    checks : ``"auto"`` (default): test cells that only read data run in a checker kernel where no
+        student code ran (:mod:`sme_teach.grading._checker`), the others as nbgrader runs them;
+        ``"nbgrader"``: every test cell in the student's kernel, as ``nbgrader autograde`` does.
     """
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -810,6 +941,8 @@ def grade(assignment: str, course=None, *, jobs: int | None = None, timeout: int
     from ._kernels import enabled as zygote_enabled
 
     started = time.perf_counter()
+    if checks not in ("auto", NBGRADER):
+        raise SmeTeachError(f"checks must be 'auto' or 'nbgrader', got {checks!r}")
     zygote = zygote_enabled(zygote)
     if sandbox:
         from ._sandbox import require
@@ -856,12 +989,17 @@ def grade(assignment: str, course=None, *, jobs: int | None = None, timeout: int
     source = coursedir.format_path(coursedir.source_directory, ".", assignment)
     exclude = [os.path.join(source, x) for x in config.get("Autograde", {}).get("exclude_overwriting", {}).get(assignment, [])]
     tasks = []
+    modes = _plan_modes(source)
+    if checks == NBGRADER:
+        modes = {nb: (NBGRADER, "checks='nbgrader' was asked for: tests ran in the student's kernel")
+                 for nb in modes}
     with warnings.catch_warnings(), Gradebook(coursedir.db_url, coursedir.course_id) as gb:
         warnings.simplefilter("ignore")
         for sub in pending:
             notebooks = _init_submission(gb, coursedir, assignment, sub)
             Path(sub["final"]).parent.mkdir(parents=True, exist_ok=True)
             tasks.append({
+                "modes": modes, "sandboxed": bool(sandbox),
                 "student": sub["student"], "assignment": assignment, "submitted": sub["submitted"],
                 "source": source, "notebooks": notebooks, "exclude": exclude, "ignore": list(coursedir.ignore),
                 "db_url": coursedir.db_url, "final": sub["final"], "fingerprint": sub["fingerprint"],
@@ -910,7 +1048,8 @@ def grade(assignment: str, course=None, *, jobs: int | None = None, timeout: int
     if outcomes or not log_path.with_name(CSV_NAME).exists():
         if log_path.exists():
             _write_csv(log_path)
-    return GradeRun(assignment, outcomes, skipped, time.perf_counter() - started, log_path, sandboxed=bool(sandbox))
+    return GradeRun(assignment, outcomes, skipped, time.perf_counter() - started, log_path, sandboxed=bool(sandbox),
+                    modes=modes)
 
 
 def _record(result, task, coursedir, config, savers, permissions, log_path) -> Outcome:
@@ -918,7 +1057,8 @@ def _record(result, task, coursedir, config, savers, permissions, log_path) -> O
 
     outcome = Outcome(student=task["student"], assignment=task["assignment"], status="graded",
                       seconds=round(result.get("seconds", 0.0), 3), fingerprint=task["fingerprint"],
-                      notes=result.get("notes", []))
+                      notes=result.get("notes", []), sandboxed=bool(task.get("sandboxed", True)),
+                      mode=", ".join(sorted({m for m, _ in task.get("modes", {}).values()})))
     if result["status"] == "ok":
         try:
             _finish(result, task, coursedir, config, savers, permissions)
