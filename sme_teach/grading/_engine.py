@@ -216,6 +216,8 @@ class GradeRun:
     sandboxed: bool = True
     #: notebook -> (mode, why): see :func:`sme_teach.grading._checker.plan_mode`
     modes: dict = dataclasses.field(default_factory=dict)
+    #: students whose submission folder holds no notebook: nothing recorded (as nbgrader)
+    empty: list = dataclasses.field(default_factory=list)
 
     @property
     def failed(self) -> list:
@@ -229,6 +231,8 @@ class GradeRun:
                  if self.sandboxed else "  WARNING: graded WITHOUT the sandbox (--unsafe-no-sandbox)"]
         for nb, (mode, why) in sorted(self.modes.items()):
             lines.append(f"  checks of {nb}.ipynb: {mode} ({why})")
+        if self.empty:
+            lines.append(f"  empty submission folders, nothing recorded (as nbgrader): {', '.join(self.empty)}")
         for o in self.outcomes:
             if o.status != "graded":
                 lines.append(f"  FAILED {o.student}: {o.reason}")
@@ -826,6 +830,25 @@ def _discover(coursedir, assignment: str) -> list[dict]:
     return found
 
 
+def _any_notebook(folder) -> bool:
+    return any(Path(folder).rglob("*.ipynb"))
+
+
+def _savers(config) -> list:
+    """``SaveAutoGrades, AssignLatePenalties, CheckCellMetadata``, with the late-penalty plugin loaded now."""
+    from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, SaveAutoGrades
+
+    try:
+        savers = [SaveAutoGrades(config=config), AssignLatePenalties(config=config), CheckCellMetadata(config=config)]
+        savers[1].plugin_class(parent=savers[1])  # an unimportable plugin fails here, before any write
+    except Exception as exc:
+        raise SmeTeachError(
+            f"the course's nbgrader configuration cannot be used for grading: {type(exc).__name__}: {exc}. "
+            "A plugin named there (e.g. AssignLatePenalties.plugin_class) must be importable from the course "
+            "folder or the environment; fix nbgrader_config.py and grade again (nothing was recorded)") from None
+    return savers
+
+
 def _plan_modes(source_dir) -> dict:
     """``{notebook: (mode, why)}``: where each notebook's test cells run (see ``_checker.plan_mode``)."""
     import nbformat
@@ -935,7 +958,6 @@ def grade(assignment: str, course=None, *, jobs: int | None = None, timeout: int
     from concurrent.futures.process import BrokenProcessPool
 
     from nbgrader.api import Gradebook, MissingEntry
-    from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, SaveAutoGrades
     from tqdm.auto import tqdm
 
     from ._kernels import enabled as zygote_enabled
@@ -952,6 +974,11 @@ def grade(assignment: str, course=None, *, jobs: int | None = None, timeout: int
     config = load_config(course)
     if timeout is not None:
         config.Execute.timeout = int(timeout)
+    # as nbgrader: the course folder is importable (late-penalty plugins, preprocessors live there),
+    # and the gradebook writers are checked before anything is written
+    if str(course) not in sys.path:
+        sys.path.insert(0, str(course))
+    savers = _savers(config)
     coursedir = course_directory(course, config, assignment_id=assignment)
     if not coursedir.db_url.startswith("sqlite:///"):
         db_dir = course
@@ -971,6 +998,8 @@ def grade(assignment: str, course=None, *, jobs: int | None = None, timeout: int
         _rmtree(leftover)
 
     subs = _discover(coursedir, assignment)
+    empty = [s["student"] for s in subs if not s["notebooks"] and not _any_notebook(s["submitted"])]
+    subs = [s for s in subs if s["student"] not in set(empty)]  # nbgrader records nothing for them
     if students:
         wanted = set(students)
         subs = [s for s in subs if s["student"] in wanted]
@@ -1007,7 +1036,6 @@ def grade(assignment: str, course=None, *, jobs: int | None = None, timeout: int
                 "grade_cells": sub["grade_cells"], "missing": sub["missing"],
             })
 
-    savers = [SaveAutoGrades(config=config), AssignLatePenalties(config=config), CheckCellMetadata(config=config)]
     perm = config.get("Autograde", {}).get("permissions", 664 if coursedir.groupshared else 444)
     permissions = int(str(perm), 8)
     outcomes = []
@@ -1049,7 +1077,7 @@ def grade(assignment: str, course=None, *, jobs: int | None = None, timeout: int
         if log_path.exists():
             _write_csv(log_path)
     return GradeRun(assignment, outcomes, skipped, time.perf_counter() - started, log_path, sandboxed=bool(sandbox),
-                    modes=modes)
+                    modes=modes, empty=sorted(set(empty) & set(students) if students else empty))
 
 
 def _record(result, task, coursedir, config, savers, permissions, log_path) -> Outcome:
@@ -1069,9 +1097,16 @@ def _record(result, task, coursedir, config, savers, permissions, log_path) -> O
         _rmtree(task["staging"])
         _rmtree(task["final"])  # as nbgrader's _handle_failure
     elif task.get("missing"):
-        outcome.status, outcome.reason = "failed", task["missing"]
+        if task.get("notebooks"):  # one of two handed in: graded, the other scores 0 (as nbgrader)
+            outcome.notes = [task["missing"], *outcome.notes]
+        else:
+            outcome.status, outcome.reason = "failed", task["missing"]
     with warnings.catch_warnings(), Gradebook(coursedir.db_url, coursedir.course_id) as gb:
         warnings.simplefilter("ignore")  # SQLAlchemy autoflush chatter from nbgrader's models
+        if result["status"] != "ok":  # never half-written: a failed submission is a definite 0
+            for nb in gb.find_submission(task["assignment"], task["student"]).notebooks:
+                for g in nb.grades:
+                    g.auto_score, g.needs_manual_grade = 0.0, False
         if result["status"] == "ok":
             for nb_id, gone in (result.get("missing_cells") or {}).items():
                 for gid in gone:  # a deleted grade cell is worth nothing, whatever an earlier run saved
