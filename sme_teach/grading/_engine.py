@@ -61,6 +61,7 @@ import uuid
 from pathlib import Path
 
 from .._errors import SmeTeachError
+from ._errors import SubmissionError
 from ._checker import CHECKER_PRELUDE, NBGRADER, TRUSTED, bound_names, cell_kind, free_names, plan_mode
 from ._course import course_directory, find_course, load_config
 
@@ -77,112 +78,11 @@ MAX_OUTPUT_CHARS = 100_000
 CUT_MARK = f"... output cut by the grader at {MAX_OUTPUT_CHARS:,} characters ..."
 COURSE_PATH_MARKERS = ("source/", "gradebook", "nbgrader_config", "autograded", "submitted/")
 
-# Installed in every warm kernel before any notebook code: remembers the trusted modules' functions
-# (sme_teach.*, numpy, pandas, networkx, builtins) and the names the instructor's locked cells bind,
-# and puts them back before every locked cell, so a notebook that replaces ``expect_frame`` or
-# ``isinstance`` does not change what the tests check. It defends against such rebinding, not
-# against a student determined to subvert the interpreter (see the engine's docstring).
-GUARD_CODE = r"""
-def _sme_guard_install():
-    import builtins, importlib, os, sys, types
-    import sme_teach
-    watched = ("builtins", "numpy", "numpy.random", "pandas", "networkx")
-    root = os.path.dirname(sme_teach.__file__)
-    pristine, names = {}, {}
-    # rebound by IPython/ipykernel around every execution
-    skip = {"_", "__", "___", "get_ipython", "input", "raw_input", "display", "exit", "quit", "getpass"}
-    # cap what one cell can print (a 50 MB print would otherwise flood the message channel)
-    budget = {"left": MAX_CHARS}
-    def _capped(stream):
-        write = stream.write
-        def capped_write(text):
-            left = budget["left"]
-            if left <= 0:
-                return len(text)
-            if len(text) > left:
-                write(text[:left] + "\n" + CUT_MARK + "\n")
-                budget["left"] = 0
-                return len(text)
-            budget["left"] = left - len(text)
-            return write(text)
-        stream.write = capped_write
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            _capped(stream)
-        except Exception:
-            pass
-    def _reset(*args):
-        budget["left"] = MAX_CHARS
-    try:
-        get_ipython().events.register("pre_run_cell", _reset)
-    except Exception:
-        pass
-    def _is_watched(name):
-        return name == "sme_teach" or name.startswith("sme_teach.") or name in watched
-    def _keep(v):
-        return callable(v) or isinstance(v, types.ModuleType)
-    def _foreign(mod):
-        for v in list(vars(mod).values()):
-            code = getattr(v, "__code__", None)
-            if isinstance(v, types.FunctionType) and code is not None and not code.co_filename.startswith(root):
-                if str(getattr(v, "__module__", None) or "__main__").startswith("__main__"):
-                    return True
-        return False
-    def snapshot():
-        found = []
-        for name, mod in list(sys.modules.items()):
-            if mod is None or name in pristine or not _is_watched(name):
-                continue
-            if name.startswith("sme_teach") and _foreign(mod):
-                mod = importlib.reload(mod)
-                found.append(name + " (reloaded)")
-            pristine[name] = (mod, {k: v for k, v in vars(mod).items() if _keep(v) and k not in skip})
-        return found
-    def check(ns=None):
-        restored = snapshot()
-        for name, (mod, saved) in pristine.items():
-            if sys.modules.get(name) is not mod:
-                sys.modules[name] = mod
-                restored.append("sys.modules[%r]" % name)
-            d = vars(mod)
-            for k, v in saved.items():
-                if d.get(k, restored) is not v:
-                    d[k] = v
-                    restored.append(name + "." + k)
-        if ns is not None:
-            for k, v in names.items():
-                if ns.get(k, restored) is not v:
-                    ns[k] = v
-                    restored.append(k)
-        return restored
-    def after_setup(ns):
-        snapshot()
-        for k, v in list(ns.items()):
-            if k.startswith("_"):
-                continue
-            try:
-                if isinstance(v, types.ModuleType):
-                    ok = _is_watched(v.__name__) or v.__name__.split(".")[0] in ("numpy", "pandas", "networkx")
-                else:
-                    mod = getattr(v, "__module__", None)
-                    ok = callable(v) and isinstance(mod, str) and mod.split(".")[0] in (
-                        "sme_teach", "numpy", "pandas", "networkx")
-            except Exception:
-                ok = False
-            if ok:
-                names[k] = v
-        return []
-    guard = types.ModuleType("_sme_teach_guard")
-    guard.check, guard.after_setup = check, after_setup
-    sys.modules["_sme_teach_guard"] = guard
-    snapshot()
-_sme_guard_install()
-del _sme_guard_install
-""".replace("MAX_CHARS", str(MAX_OUTPUT_CHARS)).replace("CUT_MARK", repr(CUT_MARK))
+# installs sme_teach.grading._guard in a student kernel before any notebook code
+GUARD_CODE = ("def _sme_guard():\n    from sme_teach.grading import _guard\n    _guard.install(%d, %r)\n"
+              "_sme_guard()\ndel _sme_guard\n") % (MAX_OUTPUT_CHARS, CUT_MARK)
 
 
-class SubmissionError(Exception):
-    """A submission that cannot be graded for a reason the student can fix (the message says which)."""
 
 
 @dataclasses.dataclass
@@ -483,15 +383,15 @@ async def _execute(nb, resources, student: str, staging: Path, notes: list, mode
 
     With ``mode == TRUSTED`` the test cells run in a checker kernel instead (``_checker``)."""
     import nbformat
-    from nbclient.client import NotebookClient
+    from nbclient.exceptions import CellTimeoutError
 
-    ex = _W["execute"]
+    ex = type(_W["execute"])(config=_W["config"])  # nbgrader's Execute, fresh per notebook
+    ex.nb = nb
+    ex.reset_execution_trackers()
+    ex.resources = resources
     kernel_name = nb.metadata.get("kernelspec", {}).get("name") or "python3"
     if kernel_name == "python":  # what Jupyter itself treats as the native python3 kernel
         kernel_name = "python3"
-    NotebookClient.__init__(ex, nb, None)
-    ex.reset_execution_trackers()
-    ex._check_assign_resources(resources)
     km = kc = None
     checker = None
     trusted_mode = mode == TRUSTED and kernel_name == "python3"
@@ -535,8 +435,8 @@ async def _execute(nb, resources, student: str, staging: Path, notes: list, mode
                 if trusted_mode and kind == "setup":  # the instructor's code runs on both sides
                     checker_names |= await _setup_checker(ex, checker[1], cell.source)
                 await ex.async_execute_cell(cell, index, store_history=True)
-            except Exception as exc:  # the cell ran, but its output did not arrive in time: it fails
-                if type(exc).__name__ != "CellTimeoutError" or "IOPub" not in str(exc):
+            except CellTimeoutError as exc:  # the cell ran, but its output did not arrive in time: it fails
+                if "IOPub" not in str(exc):
                     raise
                 cell.outputs.append(nbformat.v4.new_output(
                     "error", ename="OutputTimeout", traceback=[],
@@ -729,16 +629,24 @@ def _grade_in_worker(task: dict) -> dict:
 
 
 def _reason(exc: BaseException) -> str:
+    """What to tell the lecturer about a submission that could not be graded."""
+    import json as _json
+    import queue
+
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from nbformat import ValidationError
+    from nbformat.reader import NotJSONError
+
     name = type(exc).__name__
     if isinstance(exc, SubmissionError):
         return str(exc)
-    if name == "DeadKernelError":
+    if isinstance(exc, DeadKernelError):
         return "the kernel died while running the notebook (crash or out of memory)"
-    if name in ("NotJSONError", "JSONDecodeError"):
+    if isinstance(exc, (NotJSONError, _json.JSONDecodeError)):
         return f"invalid notebook file (not valid JSON): {str(exc)[:200]}"
-    if name == "ValidationError":
+    if isinstance(exc, ValidationError):
         return f"invalid notebook (does not match the notebook format): {str(exc).splitlines()[0][:200]}"
-    if name in ("TimeoutError", "CellTimeoutError", "Empty"):
+    if isinstance(exc, (TimeoutError, CellTimeoutError, queue.Empty)):
         return f"timed out: {name} {str(exc)[:200]}"
     return f"{name}: {str(exc)[:300]}"
 

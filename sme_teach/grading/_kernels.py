@@ -46,6 +46,8 @@ import threading
 import time
 from pathlib import Path
 
+from ._errors import GradingError
+
 __all__ = ["ENV_FLAG", "Zygote", "ZygoteError", "enabled", "kernel_manager", "start_zygote"]
 
 #: set to ``0`` to spawn every kernel normally (``python -m ipykernel_launcher``)
@@ -61,7 +63,7 @@ KERNEL_IMPORTS = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshe
 READY_TIMEOUT = 180.0
 
 
-class ZygoteError(RuntimeError):
+class ZygoteError(GradingError):
     """The zygote could not start or could not fork a kernel."""
 
 

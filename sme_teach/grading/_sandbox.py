@@ -38,7 +38,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .._errors import SmeTeachError
+from ._errors import GradingError
 
 __all__ = ["BASE_UID", "Limits", "Sandbox", "SandboxUnavailable", "available", "kernel_environment", "require"]
 
@@ -51,7 +51,7 @@ ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone
 ZYGOTE_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_DAC_OVERRIDE", "CAP_FOWNER")
 
 
-class SandboxUnavailable(SmeTeachError):
+class SandboxUnavailable(GradingError):
     """No OS sandbox can run here; grading untrusted notebooks without one is refused."""
 
 
