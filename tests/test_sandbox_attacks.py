@@ -352,8 +352,6 @@ def test_the_sandboxed_class_is_graded_to_the_end(attacked):
 
 
 def _full(course):
-    from sme_teach.grading._report import problems_table  # noqa: F401  (the report reads the same rows)
-
     return _grades(course)["good"]
 
 

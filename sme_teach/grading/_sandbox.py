@@ -131,7 +131,7 @@ def _runtime_paths() -> list[str]:
     paths = {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix), os.path.realpath(sys.exec_prefix)}
     package = Path(os.path.realpath(sme_teach.__file__)).parent
     paths.add(str(package))
-    data = os.environ.get("SME_TEACH_DATA_DIR") or str(package.parent / "datasets")
+    data = os.environ.get("SME_TEACH_DATA") or str(package.parent / "datasets")
     if os.path.isdir(data):
         paths.add(os.path.realpath(data))
     # the interpreter the venv links to may live outside sys.base_prefix (e.g. /usr/bin)
@@ -155,8 +155,8 @@ def kernel_environment(workdir, extra: dict | None = None) -> dict:
         "MPLBACKEND": "module://matplotlib_inline.backend_inline", "VIRTUAL_ENV": sys.prefix,
         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
     }
-    if os.environ.get("SME_TEACH_DATA_DIR"):
-        env["SME_TEACH_DATA_DIR"] = os.environ["SME_TEACH_DATA_DIR"]
+    if os.environ.get("SME_TEACH_DATA"):
+        env["SME_TEACH_DATA"] = os.environ["SME_TEACH_DATA"]
     env.update(extra or {})
     return env
 

@@ -34,19 +34,19 @@ def _encode(value, depth=0):
 
     if depth > _DEPTH:
         return {"t": "opaque", "type": "deeply nested data"}
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover
+        np = None
+    if np is not None and isinstance(value, np.generic) and value.dtype.kind != "O":  # before float: float64 is one
+        return {"t": "np", "dtype": value.dtype.str, "v": _encode(value.item(), depth + 1)}
     if value is None or isinstance(value, (bool, str)):
         return {"t": "v", "v": value}
     if isinstance(value, int):
         return {"t": "int", "v": str(value)}
     if isinstance(value, float):
         return {"t": "float", "v": repr(value)} if not math.isfinite(value) else {"t": "v", "v": value}
-    try:
-        import numpy as np
-    except ImportError:  # pragma: no cover
-        np = None
     if np is not None:
-        if isinstance(value, np.generic):
-            return {"t": "np", "dtype": value.dtype.str, "v": _encode(value.item(), depth + 1)}
         if isinstance(value, np.ndarray) and value.dtype.kind in "biufcUSM?" and value.dtype.kind != "O":
             return {"t": "nd", "dtype": value.dtype.str, "shape": list(value.shape),
                     "v": [_encode(x, depth + 1) for x in value.ravel().tolist()]}
