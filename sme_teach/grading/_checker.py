@@ -17,6 +17,11 @@ do better (issue #18):
 The hidden tests therefore never exist in the student's kernel (no history, frame or file can show
 them) and nothing the student's code did to the interpreter reaches the check.
 
+What crosses is exactly the names a test cell reads (:func:`free_names`) minus those the setup cells
+bound in the checker and those earlier test cells bound: a name the instructor's setup defines (say
+``firms``) is the instructor's value in the check even if the student rebound it — stricter than
+nbgrader, which would test against the student's copy.
+
 :func:`plan_mode` decides per notebook, from the instructor's source: a test that calls something
 the solution *defines* (a function, a class, an import — nbgrader's own fixtures do) cannot be
 checked on data, so that notebook is graded ``"nbgrader"``-style, test cells in the student's kernel,

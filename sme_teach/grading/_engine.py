@@ -69,9 +69,6 @@ def grade(assignment: str, course=None, *, jobs: int | None = None, timeout: int
         student code ran (:mod:`sme_teach.grading._checker`), the others as nbgrader runs them;
         ``"nbgrader"``: every test cell in the student's kernel, as ``nbgrader autograde`` does.
     """
-    from nbgrader.api import Gradebook, MissingEntry
-    from tqdm.auto import tqdm
-
     from ._kernels import enabled as zygote_enabled
 
     started = time.perf_counter()
@@ -87,8 +84,22 @@ def grade(assignment: str, course=None, *, jobs: int | None = None, timeout: int
     if timeout is not None:
         config.Execute.timeout = int(timeout)
     # as nbgrader: the course folder is importable (late-penalty plugins, preprocessors live there)
-    if str(course) not in sys.path:
+    added = str(course) not in sys.path
+    if added:
         sys.path.insert(0, str(course))
+    try:
+        return _grade(assignment, course, config, jobs=jobs, force=force, students=students, progress=progress,
+                      warm_imports=warm_imports, zygote=zygote, sandbox=sandbox, checks=checks, started=started)
+    finally:
+        if added and str(course) in sys.path:
+            sys.path.remove(str(course))
+
+
+def _grade(assignment, course, config, *, jobs, force, students, progress, warm_imports, zygote, sandbox, checks,
+           started) -> GradeRun:
+    from nbgrader.api import Gradebook, MissingEntry
+    from tqdm.auto import tqdm
+
     coursedir = course_directory(course, config, assignment_id=assignment)
     if not coursedir.db_url.startswith("sqlite:///"):
         db_dir = course

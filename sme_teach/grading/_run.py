@@ -178,9 +178,9 @@ def _worker_init(config, warm_imports, parent_pid, zygote=True, sandbox=False, c
         if checkers:
             _W.checker_zygote = start_zygote("python3", _W.checker_env, _W.checker_root, _W.warm_imports)
     asyncio.set_event_loop(_W.loop)
-    if _W.sandbox is None:  # a spare kernel waits beside the running one (never in a sandbox:
-        # the running notebook would share it)
-        _W.spare = _W.loop.create_task(_start_kernel("python3", warm=True))
+    # a spare kernel, started while nothing else runs (in a sandbox it must never share it with a
+    # student's running notebook: see _take_spare)
+    _W.spare = _W.loop.create_task(_start_kernel("python3", warm=True))
     _W.loop.run_until_complete(asyncio.sleep(0.05))  # launch the first kernel now
     from multiprocessing.util import Finalize
 
@@ -248,8 +248,12 @@ async def _start_kernel(kernel_name: str, warm: bool, trusted: bool = False):
     args = list(ex.extra_arguments)
     if not any(a.startswith("--HistoryManager.hist_file") for a in args) and ex.ipython_hist_file:
         args.append(f"--HistoryManager.hist_file={ex.ipython_hist_file}")
-    await km.start_kernel(extra_arguments=args, cwd=str(cwd), env=dict(env), stderr=subprocess.DEVNULL)
-    _W.kernels.add(km)
+    _W.kernels.add(km)  # before it starts: its files in run/ are live from now on
+    try:
+        await km.start_kernel(extra_arguments=args, cwd=str(cwd), env=dict(env), stderr=subprocess.DEVNULL)
+    except BaseException:
+        _W.kernels.discard(km)
+        raise
     kc = km.client()
     kc.start_channels()
     try:
@@ -267,6 +271,16 @@ async def _start_kernel(kernel_name: str, warm: bool, trusted: bool = False):
         await _stop_kernel(km, kc)
         raise
     return km, kc
+
+
+def _live_kernel_files() -> tuple:
+    """Name prefixes of the connection files and IPC sockets of the kernels this worker started."""
+    out = []
+    for km in list(_W.kernels):
+        for path in (km.connection_file, km.ip if km.transport == "ipc" else ""):
+            if path:
+                out.append(os.path.basename(path))
+    return tuple(out)
 
 
 def _take_checker():
@@ -297,8 +311,13 @@ async def _stop_kernel(km, kc) -> None:
 
 
 def _take_spare():
-    if _W.sandbox is not None:  # started now, after the previous notebook's processes are gone
-        return _start_kernel("python3", warm=True)
+    """The kernel for the next notebook, and (without sandbox) start the one after it now.
+
+    In a sandbox the next spare is started only after this notebook's processes are all gone
+    (:func:`_execute`), so no student code ever runs beside a kernel another student will get."""
+    if _W.sandbox is not None:
+        spare, _W.spare = _W.spare, None
+        return spare if spare is not None else _start_kernel("python3", warm=True)
     spare = _W.spare
     _W.spare = _W.loop.create_task(_start_kernel("python3", warm=True))  # start the next one now
     return spare
@@ -328,6 +347,13 @@ async def _execute(nb, resources, student: str, staging: Path, notes: list, mode
         if kernel_name == "python3":
             km, kc = await _take_spare()
         else:
+            if _W.sandbox is not None and _W.spare is not None:  # its own bwrap sees the same work folder
+                spare, _W.spare = _W.spare, None
+                try:
+                    await _stop_kernel(*(await spare))
+                except Exception:
+                    pass
+                await _reset_sandbox()
             km, kc = await _start_kernel(kernel_name, warm=False)
         setup = (f"import os as _o\n_o.environ['SME_TEACH_STUDENT_ID'] = {student!r}\n"
                  f"_o.environ.pop('JUPYTERHUB_USER', None)\n_o.chdir({str(staging)!r})\ndel _o\n")
@@ -390,6 +416,8 @@ async def _execute(nb, resources, student: str, staging: Path, notes: list, mode
                 left = await _reset_sandbox()
                 if left:
                     notes.append(f"{left} process(es) the notebook started were still running after it; killed")
+                # the next notebook's kernel starts now, with nothing of this one left
+                _W.spare = _W.loop.create_task(_start_kernel("python3", warm=True))
         ex.km = ex.kc = None
     for cell in nb.cells:
         for out in cell.get("outputs", []):
@@ -537,7 +565,7 @@ def _inspect(raw, nb_id: str, notes: list) -> None:
 
 def _grade_in_worker(task: dict) -> dict:
     loop = _W.loop
-    if _W.spare is None and _W.sandbox is None:
+    if _W.spare is None:
         _W.spare = loop.create_task(_start_kernel("python3", warm=True))
     t0 = time.perf_counter()
     try:
@@ -550,7 +578,7 @@ def _grade_in_worker(task: dict) -> dict:
             if task.get(key):
                 _rmtree(task[key])
         if _W.sandbox is not None:
-            _W.sandbox.clean()
+            _W.sandbox.clean(live=_live_kernel_files())
     out["seconds"] = time.perf_counter() - t0
     return out
 
@@ -641,6 +669,6 @@ async def _grade_submission(task: dict) -> dict:
     _rmtree(staging)
     _rmtree(checker_dir)
     if box is not None:
-        box.clean()
+        box.clean(live=_live_kernel_files())
     return {"notebooks": results, "notes": notes, "missing_cells": missing}
 

@@ -239,14 +239,18 @@ class Sandbox:
         self.own(path)
         return path
 
-    def clean(self, keep=()) -> None:
-        """Empty ``run/`` and remove staging folders not in ``keep`` (after the processes are gone)."""
+    def clean(self, keep=(), live=()) -> None:
+        """Remove staging folders not in ``keep`` and what is in ``run/`` except the files of the kernels
+        named in ``live`` (connection-file and socket name prefixes of kernels started by the grader)."""
         keep = {str(k) for k in keep}
+        live = tuple(p for p in live if p)
         for child in self.workdir.iterdir():
             if child.name == "mpl" or str(child) in keep:
                 continue
             if child.name == "run":
                 for f in child.iterdir():
+                    if live and f.name.startswith(live):
+                        continue
                     if f.is_dir() and not f.is_symlink():
                         shutil.rmtree(f, ignore_errors=True)
                     else:
