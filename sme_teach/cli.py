@@ -97,8 +97,9 @@ def _run(args) -> int:
     if args.command == "report":
         out = grading.report(args.assignment, args.course, out=args.out, lms=args.lms)
         print("\n".join(f"{k}: {v}" for k, v in out.items()))
-        from .grading._report import problems_table
+        from .grading._report import grading_mode, problems_table
 
+        print(f"grading: {grading_mode(args.assignment, args.course)}")
         for row in problems_table(args.assignment, args.course).itertuples():
             print(f"needs attention: {row.student} ({row.status}): {row.reason}")
         return 0

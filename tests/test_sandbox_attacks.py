@@ -349,6 +349,11 @@ def test_the_sandboxed_class_is_graded_to_the_end(attacked):
     assert {r["student"] for r in log} == set(_grades(run["course"]))
     assert all(r["mode"] == "trusted" and r["sandboxed"] for r in log)
     assert "WARNING: graded WITHOUT the sandbox" in attacked["control"]["proc"].stdout
+    from sme_teach.grading._report import grading_mode  # what `sme-teach report` prints and report.html shows
+
+    n = len(log)
+    assert grading_mode(A, run["course"]) == f"checks: trusted; sandboxed: {n} of {n} submissions"
+    assert grading_mode(A, attacked["control"]["course"]).startswith(f"checks: nbgrader; sandboxed: 0 of {n}")
 
 
 def _full(course):
