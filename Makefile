@@ -12,7 +12,7 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 PYTEST_ARGS ?= -n 2
 
-.PHONY: lab test install install-dev install-data browser hub assets data bench site slides workshop clean help
+.PHONY: lab test install install-dev install-data browser hub assets sandbox data bench site slides workshop clean help
 
 help:
 	@echo "make lab    - install into $(VENV) and open the course in JupyterLab"
@@ -75,13 +75,17 @@ hub: install-dev
 assets: | $(BIN)/python
 	@bash scripts/ensure_web_assets.sh
 
-test: install-dev browser hub assets
+# Grading runs every student notebook inside bubblewrap (Debian `bubblewrap`).
+sandbox:
+	@bash scripts/ensure_sandbox.sh
+
+test: install-dev browser hub assets sandbox
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 data: install-data
 	$(BIN)/python scripts/make_data.py
 
-bench: install-dev
+bench: install-dev sandbox
 	$(BIN)/python -m bench
 
 # No-code workshop apps for SME owners: Voila serves course/workshop with code hidden, only the

@@ -40,6 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="re-grade submissions already graded and unchanged")
     p.add_argument("--student", action="append", default=None, metavar="ID", help="only this student (repeatable)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--unsafe-no-sandbox", action="store_true",
+                   help="run student notebooks WITHOUT the OS sandbox (bubblewrap): they can then read the course, "
+                        "the gradebook and classmates' work — only for notebooks you trust")
+    p.add_argument("--checks", choices=("auto", "nbgrader"), default="auto",
+                   help="where test cells run: auto (default) = tests that read data only run in a separate checker "
+                        "kernel no student code touched; nbgrader = in the student's kernel, as nbgrader does")
     p = add("feedback", "write HTML feedback per student (hidden tests and their source never shown)")
     p.add_argument("--student", default=None, metavar="ID", help="only this student")
     p = add("report", "item analysis for the lecturer: tables, figures, an HTML page and an LMS grade CSV")
@@ -80,7 +86,8 @@ def _run(args) -> int:
         return 0
     if args.command == "grade":
         run = grading.grade(args.assignment, args.course, jobs=args.jobs, timeout=args.timeout, force=args.force,
-                            students=args.student, progress=not args.no_progress)
+                            students=args.student, progress=not args.no_progress,
+                            sandbox=not args.unsafe_no_sandbox, checks=args.checks)
         print(run.summary())
         return 1 if run.failed else 0
     if args.command == "feedback":
@@ -90,8 +97,9 @@ def _run(args) -> int:
     if args.command == "report":
         out = grading.report(args.assignment, args.course, out=args.out, lms=args.lms)
         print("\n".join(f"{k}: {v}" for k, v in out.items()))
-        from .grading._report import problems_table
+        from .grading._report import grading_mode, problems_table
 
+        print(f"grading: {grading_mode(args.assignment, args.course)}")
         for row in problems_table(args.assignment, args.course).itertuples():
             print(f"needs attention: {row.student} ({row.status}): {row.reason}")
         return 0

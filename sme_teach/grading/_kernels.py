@@ -46,6 +46,8 @@ import threading
 import time
 from pathlib import Path
 
+from ._errors import GradingError
+
 __all__ = ["ENV_FLAG", "Zygote", "ZygoteError", "enabled", "kernel_manager", "start_zygote"]
 
 #: set to ``0`` to spawn every kernel normally (``python -m ipykernel_launcher``)
@@ -61,7 +63,7 @@ KERNEL_IMPORTS = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshe
 READY_TIMEOUT = 180.0
 
 
-class ZygoteError(RuntimeError):
+class ZygoteError(GradingError):
     """The zygote could not start or could not fork a kernel."""
 
 
@@ -88,18 +90,27 @@ def _split_argv(argv):
 class Zygote:
     """Client of one zygote process (one per grading worker); use from one asyncio event loop."""
 
-    def __init__(self, prefix, env: dict, cwd, imports=()):
+    def __init__(self, prefix, env: dict, cwd, imports=(), sandbox=None):
         self.prefix = list(prefix)
+        self.sandbox = sandbox  # a _sandbox.Sandbox: the zygote and its kernels run inside it
         self.broken = None  # the reason, once the zygote cannot be used
         self.pid = None
         self._lock = None
         self._ready = False
+        self._fds = []  # pidfds received with the replies (SCM_RIGHTS)
         ours, theirs = socket.socketpair()
         self._sock = ours
+        argv = self.prefix + ["-m", __name__, str(theirs.fileno()), json.dumps(list(imports))]
+        if sandbox is not None:
+            from ._sandbox import ZYGOTE_CAPS
+
+            argv = sandbox.command(argv + [json.dumps(sandbox.confinement())], caps=ZYGOTE_CAPS)
+            env = {"PATH": "/usr/bin:/bin"}
+            cwd = sandbox.workdir
         try:
             self._proc = subprocess.Popen(
-                self.prefix + ["-m", __name__, str(theirs.fileno()), json.dumps(list(imports))],
-                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                argv, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+                stderr=None if os.environ.get("SME_TEACH_GRADING_DEBUG") else subprocess.DEVNULL,
                 cwd=str(cwd), env=dict(env), start_new_session=True)
         except OSError as exc:
             self.broken = f"could not start the zygote: {exc}"
@@ -116,22 +127,37 @@ class Zygote:
         parts = _split_argv(cmd)
         return self.broken is None and parts is not None and parts[0] == self.prefix
 
-    async def _line(self, timeout: float) -> dict:
+    async def _recv(self):
+        """One ``recvmsg`` (bytes and any file descriptors passed with them), waiting until readable."""
         loop = asyncio.get_running_loop()
+        while True:
+            try:
+                return socket.recv_fds(self._sock, 65536, 4)[:2]
+            except BlockingIOError:
+                pass
+            ready = loop.create_future()
+            fd = self._sock.fileno()
+            loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+            try:
+                await ready
+            finally:
+                loop.remove_reader(fd)
+
+    async def _line(self, timeout: float) -> dict:
         deadline = time.monotonic() + timeout
         while b"\n" not in self._buf:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise ZygoteError(f"the zygote did not answer within {timeout:.0f} s")
-            data = await asyncio.wait_for(loop.sock_recv(self._sock, 65536), left)
+            data, fds = await asyncio.wait_for(self._recv(), left)
+            self._fds.extend(fds)
             if not data:
                 raise ZygoteError(f"the zygote exited (code {self._proc.poll()})")
             self._buf += data
         line, self._buf = self._buf.split(b"\n", 1)
         return json.loads(line)
 
-    async def fork(self, args, cwd, env: dict) -> int:
-        """Fork a kernel running ``ipykernel_launcher *args`` in ``cwd`` with ``env``; return its pid."""
+    async def _request(self, request: dict, timeout: float) -> dict:
         if self.broken:
             raise ZygoteError(self.broken)
         if self._lock is None:
@@ -144,20 +170,39 @@ class Zygote:
                     if hello.get("threads", 1) != 1:
                         raise ZygoteError(f"an import started threads in the zygote: {hello['threads']}")
                     self._ready = True
-                request = {"op": "fork", "args": list(args), "cwd": str(cwd), "env": dict(env)}
                 await loop.sock_sendall(self._sock, json.dumps(request).encode() + b"\n")
-                reply = await self._line(30)
+                reply = await self._line(timeout)
+                if reply.get("pidfd"):
+                    reply["pidfd"] = self._fds.pop(0) if self._fds else None
+                return reply
             except asyncio.CancelledError:  # the reply may still come: the stream is out of step now
-                self.broken = "a fork request was cancelled"
+                self.broken = "a request to the zygote was cancelled"
                 self.close(timeout=0.5)
                 raise
             except (OSError, ValueError, ZygoteError, asyncio.TimeoutError) as exc:
                 self.broken = str(exc) or type(exc).__name__
                 self.close()
                 raise ZygoteError(self.broken) from exc
+
+    async def reset(self, timeout: float = 20) -> int:
+        """Kill every process left in the sandbox and empty its /tmp; how many processes were left."""
+        if self.sandbox is None:
+            return 0
+        reply = await self._request({"op": "reset"}, timeout)
+        if not reply.get("ok"):
+            raise ZygoteError(reply.get("error", "the zygote could not reset the sandbox"))
+        return int(reply.get("left", 0))
+
+    async def fork(self, args, cwd, env: dict):
+        """Fork a kernel running ``ipykernel_launcher *args`` in ``cwd`` with ``env``: ``(pid, pidfd)``.
+
+        In a sandbox the pid is the kernel's number in the sandbox's PID namespace; the pidfd (passed
+        over the socket) is what signals and watches it from outside.
+        """
+        reply = await self._request({"op": "fork", "args": list(args), "cwd": str(cwd), "env": dict(env)}, 30)
         if "pid" not in reply:
             raise ZygoteError(reply.get("error", "the zygote did not fork"))
-        return int(reply["pid"])
+        return int(reply["pid"]), reply.get("pidfd")
 
     def close(self, timeout: float = 5.0) -> None:
         """Stop the zygote (it kills the kernels it forked that are still running)."""
@@ -188,14 +233,16 @@ class ForkedKernel:
 
     stdin = stdout = stderr = None
 
-    def __init__(self, pid: int):
+    def __init__(self, pid: int, pidfd: int | None = None):
         self.pid = pid
         self.returncode = None
         self._last_signal = None
-        try:
-            self._pidfd = os.pidfd_open(pid)
-        except (AttributeError, OSError):
-            self._pidfd = None
+        self._pidfd = pidfd
+        if pidfd is None:
+            try:
+                self._pidfd = os.pidfd_open(pid)
+            except (AttributeError, OSError):
+                self._pidfd = None
 
     def _alive(self) -> bool:
         if self._pidfd is not None:
@@ -252,24 +299,36 @@ def _provisioner_class():
         """:class:`LocalProvisioner` whose launch asks the zygote to fork (else spawns as usual)."""
 
         zygote = None
+        sandbox = None
         forked = False
 
         async def launch_kernel(self, cmd, **kwargs):
-            zygote = self.zygote
+            zygote, sandbox = self.zygote, self.sandbox
+            if sandbox is not None:  # the kernel (not root) must read its connection file
+                sandbox.own_file(self.parent.connection_file)
             if zygote is not None and zygote.accepts(cmd):
                 cwd = kwargs.get("cwd") or os.getcwd()
                 try:
-                    pid = await zygote.fork(_split_argv(cmd)[1], cwd, kwargs.get("env") or os.environ)
+                    pid, pidfd = await zygote.fork(_split_argv(cmd)[1], cwd, kwargs.get("env") or os.environ)
                 except ZygoteError as exc:
                     self.log.warning("zygote unavailable (%s); starting the kernel normally", exc)
                 else:
-                    self.process = ForkedKernel(pid)
-                    self.pid = self.pgid = pid  # the child calls setsid(): its own process group
+                    self.process = ForkedKernel(pid, pidfd)
+                    self.pid = pid
+                    # the child calls setsid(): its own process group — but in a sandbox the pid is
+                    # not ours to name, so every signal goes through the pidfd
+                    self.pgid = None if zygote.sandbox is not None else pid
                     self.cwd = cwd
                     self.forked = True
                     return self.connection_info
             self.forked = False
-            return await super().launch_kernel(cmd, **kwargs)
+            if sandbox is not None:  # a kernel of its own sandbox: limits and uid by prlimit/setpriv
+                cmd = sandbox.spawn_command(cmd)
+                kwargs["start_new_session"] = True
+            info = await super().launch_kernel(cmd, **kwargs)
+            if sandbox is not None:
+                self.pgid = None  # bwrap does not forward signals: interrupts go by message
+            return info
 
     return ZygoteProvisioner
 
@@ -277,15 +336,25 @@ def _provisioner_class():
 _PROVISIONER = None
 
 
-def kernel_manager(kernel_name: str, config=None, zygote: Zygote | None = None):
-    """An ``AsyncKernelManager`` for ``kernel_name`` that forks from ``zygote`` when it can."""
+def kernel_manager(kernel_name: str, config=None, zygote: Zygote | None = None, sandbox=None, run_dir=None):
+    """An ``AsyncKernelManager`` for ``kernel_name`` that forks from ``zygote`` when it can.
+
+    With ``run_dir`` the kernel speaks ZMQ over the IPC transport through socket files there (no TCP
+    port, no "running over TCP without encryption"); with ``sandbox`` (a ``_sandbox.Sandbox``) a kernel
+    that is not forked from a sandboxed zygote gets a sandbox of its own.
+    """
     global _PROVISIONER
     import uuid
 
     from jupyter_client.manager import AsyncKernelManager
 
-    if zygote is None:
-        return AsyncKernelManager(kernel_name=kernel_name, config=config)
+    kw = {}
+    if run_dir is not None:
+        kid = uuid.uuid4().hex[:12]
+        kw = {"transport": "ipc", "ip": os.path.join(str(run_dir), f"k{kid}"),
+              "connection_file": os.path.join(str(run_dir), f"kernel-{kid}.json")}
+    if zygote is None and sandbox is None:
+        return AsyncKernelManager(kernel_name=kernel_name, config=config, **kw)
     if _PROVISIONER is None:
         _PROVISIONER = _provisioner_class()
     provisioner_class = _PROVISIONER
@@ -297,12 +366,16 @@ def kernel_manager(kernel_name: str, config=None, zygote: Zygote | None = None):
                 self.provisioner = provisioner_class(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
                                                      parent=self)
                 self.provisioner.zygote = zygote
+                self.provisioner.sandbox = sandbox
             return await super()._async_pre_start_kernel(**kw)
 
-    return ZygoteKernelManager(kernel_name=kernel_name, config=config)
+    km = ZygoteKernelManager(kernel_name=kernel_name, config=config, **kw)
+    if sandbox is not None:
+        km.kernel_spec.interrupt_mode = "message"  # a signal to bwrap would not reach the kernel
+    return km
 
 
-def start_zygote(kernel_name: str, env: dict, cwd, imports=()) -> Zygote | None:
+def start_zygote(kernel_name: str, env: dict, cwd, imports=(), sandbox=None) -> Zygote | None:
     """Start a zygote for ``kernel_name``'s kernelspec, or ``None`` if its argv is not ipykernel's."""
     from jupyter_client.kernelspec import KernelSpecManager
 
@@ -313,12 +386,64 @@ def start_zygote(kernel_name: str, env: dict, cwd, imports=()) -> Zygote | None:
     parts = _split_argv(spec.argv)
     if parts is None or parts[1] != ["-f", "{connection_file}"] or spec.language.lower() != "python":
         return None
-    return Zygote(parts[0], env, cwd, imports)
+    return Zygote(parts[0], env, cwd, imports, sandbox=sandbox)
 
 
 # ================================================================== zygote side
 
-def _serve(sock: socket.socket):
+def _confine(confinement: dict) -> None:
+    """In a sandboxed kernel, before any student code: limits, no new privileges, the kernel's uid."""
+    import ctypes
+    import resource
+
+    for name, value in confinement.get("rlimits", {}).items():
+        resource.setrlimit(getattr(resource, name), (int(value), int(value)))
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS: no setuid binary gives privileges back
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS)")
+    uid, gid = int(confinement["uid"]), int(confinement["gid"])
+    os.setgroups([])
+    os.setresgid(gid, gid, gid)
+    os.setresuid(uid, uid, uid)  # drops every capability; the process is no longer dumpable
+
+
+def _reset(confinement: dict) -> dict:
+    """Kill every other process of the sandbox (not PID 1, bwrap's reaper) and empty its /tmp."""
+    me = os.getpid()
+    try:
+        os.kill(-1, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    deadline = time.monotonic() + 10
+    left = []
+    while time.monotonic() < deadline:
+        left = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]
+        if not left:
+            break
+        time.sleep(0.005)
+    import shutil
+
+    keep = confinement.get("keep", [])
+    for folder in confinement.get("clean", []):
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            continue
+        for name in entries:
+            path = os.path.join(folder, name)
+            if any(path == k or k.startswith(path + os.sep) for k in keep):
+                continue
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
+    return {"ok": True, "left": len(left)}
+
+
+def _serve(sock: socket.socket, confinement=None):
     """Answer fork requests until the worker closes the socket; returns only in a forked child."""
     children = {}  # pid -> pidfd (or None)
     buf = b""
@@ -347,6 +472,13 @@ def _serve(sock: socket.socket):
             except ValueError:
                 sock.sendall(b'{"error": "bad request"}\n')
                 continue
+            if request.get("op") == "reset" and confinement is not None:
+                for fd in children.values():
+                    if fd is not None:
+                        os.close(fd)
+                children.clear()
+                sock.sendall(json.dumps(_reset(confinement)).encode() + b"\n")
+                continue
             if request.get("op") != "fork":
                 sock.sendall(b'{"error": "unknown op"}\n')
                 continue
@@ -368,13 +500,19 @@ def _serve(sock: socket.socket):
                 children[pid] = os.pidfd_open(pid)
             except (AttributeError, OSError):
                 children[pid] = None
-            sock.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+            line = json.dumps({"pid": pid, "pidfd": children[pid] is not None}).encode() + b"\n"
+            if children[pid] is not None:
+                socket.send_fds(sock, [line], [children[pid]])
+            else:
+                sock.sendall(line)
 
 
-def _become_kernel(request: dict) -> None:
+def _become_kernel(request: dict, confinement=None) -> None:
     """In the forked child: become ``python -m ipykernel_launcher *args`` in the requested state."""
     os.setsid()  # as Popen(start_new_session=True): interrupts go to this process group
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    if confinement is not None:
+        _confine(confinement)
     env = dict(request["env"])
     env["JPY_PARENT_PID"] = str(os.getppid())  # ipykernel's parent poller watches the zygote
     os.environ.clear()
@@ -393,6 +531,7 @@ def _become_kernel(request: dict) -> None:
 def _main(argv) -> None:
     sock = socket.socket(fileno=int(argv[1]))
     imports = json.loads(argv[2]) if len(argv) > 2 else []
+    confinement = json.loads(argv[3]) if len(argv) > 3 else None
     # as ipykernel_launcher: the launch directory is not on sys.path (the kernel adds '' itself)
     if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
         del sys.path[0]
@@ -410,8 +549,8 @@ def _main(argv) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel, never zombies
     sock.sendall(json.dumps({"ready": True, "pid": os.getpid(), "threads": threading.active_count(),
                              "failed": failed}).encode() + b"\n")
-    request = _serve(sock)
-    _become_kernel(request)
+    request = _serve(sock, confinement)
+    _become_kernel(request, confinement)
 
 
 if __name__ == "__main__":

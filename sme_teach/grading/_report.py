@@ -97,16 +97,9 @@ def lms_table(course=None, lms: str = "generic"):
     return table.rename_axis(idcol).reset_index()
 
 
-def problems_table(assignment: str, course=None):
-    """Submissions that need the lecturer's attention, from ``grading_log.jsonl`` beside the gradebook.
-
-    One row per student whose latest grading failed (``status`` "failed", ``reason`` says why: invalid
-    or empty notebook, dead kernel, wrong file name, …) or was graded with notes (a cell timed out,
-    edited locked cells restored, replaced grading helpers, references to course files, …).
-    """
+def _latest(assignment: str, course=None) -> dict:
+    """student -> the latest line of ``grading_log.jsonl`` for ``assignment``."""
     import json
-
-    import pandas as pd
 
     from ._course import course_directory, load_config
     from ._engine import LOG_NAME
@@ -123,6 +116,30 @@ def problems_table(assignment: str, course=None):
                 continue
             if rec.get("assignment") == assignment:
                 latest[rec["student"]] = rec
+    return latest
+
+
+def grading_mode(assignment: str, course=None) -> str:
+    """How the latest grading ran, from the log: where test cells ran and whether it was sandboxed."""
+    latest = _latest(assignment, course)
+    if not latest:
+        return "not graded yet"
+    modes = sorted({r.get("mode") or "nbgrader (before the checker existed)" for r in latest.values()})
+    boxed = sum(1 for r in latest.values() if r.get("sandboxed", False))
+    return (f"checks: {', '.join(modes)}; sandboxed: {boxed} of {len(latest)} submissions"
+            + ("" if boxed == len(latest) else " (the others were graded with --unsafe-no-sandbox)"))
+
+
+def problems_table(assignment: str, course=None):
+    """Submissions that need the lecturer's attention, from ``grading_log.jsonl`` beside the gradebook.
+
+    One row per student whose latest grading failed (``status`` "failed", ``reason`` says why: invalid
+    or empty notebook, dead kernel, wrong file name, …) or was graded with notes (a cell timed out,
+    edited locked cells restored, replaced grading helpers, references to course files, …).
+    """
+    import pandas as pd
+
+    latest = _latest(assignment, course)
     rows = [{"student": s, "status": r["status"], "score": r.get("score"),
              "reason": r.get("reason") or "; ".join(r.get("notes") or [])}
             for s, r in sorted(latest.items()) if r["status"] != "graded" or r.get("notes")]
@@ -188,6 +205,7 @@ td,th{{border:1px solid #999;padding:.2rem .5rem;text-align:right}}</style></hea
 Discrimination = mean of the top 27&nbsp;% of students by total minus the bottom 27&nbsp;%, ÷ maximum
 (Kelley 1939); items near 0 or negative do not separate strong from weak students. item_rest_r is the
 correlation of the item with the rest of the total.</p>
+<p>Grading: {html.escape(grading_mode(assignment, course))}.</p>
 <h2>Submissions that need attention</h2>
 {problems.to_html(index=False) if len(problems) else "<p>None: every submission was graded without notes.</p>"}
 <h2>Items</h2>{items.round(3).to_html(index=False)}
