@@ -53,3 +53,56 @@ def test_grading_refuses_without_bubblewrap(monkeypatch):
     finally:
         monkeypatch.undo()
         _sandbox._probe.cache_clear()
+
+
+USERENV = _sandbox.Path(sys.prefix) / "userenv" / "bin" / "python"  # built by `make hub` (scripts/ensure_hub_deps.sh)
+
+
+@pytest.mark.skipif(not _sandbox.available(), reason="bubblewrap cannot run here")
+def test_a_lecturer_who_is_not_root_gets_the_same_walls(tmp_path):
+    """A JupyterHub instructor grades as an ordinary user: user namespace, own uid, no capability.
+
+    ``course False`` is meaningful because the same user can read that file outside the sandbox."""
+    import os
+    import shutil
+
+    if os.geteuid() != 0 or not shutil.which("runuser") or not USERENV.exists():
+        pytest.skip(f"needs root to become another user (runuser) and {USERENV} (make hub)")
+    import tempfile
+
+    top = _sandbox.Path(tempfile.mkdtemp(prefix="sme-nonroot-", dir="/tmp"))  # pytest's tmp is root-only
+    os.chmod(top, 0o755)
+    work = top / "nr"
+    work.mkdir()
+    os.chown(work, 65534, 65534)
+    secret = top / "course-secret.txt"  # readable by that user outside the sandbox
+    secret.write_text("solution")
+    secret.chmod(0o644)
+    probe = (
+        "import os, socket, sys\n"
+        "print('uid', os.getuid())\n"
+        "print('course', os.path.exists(sys.argv[1]))\n"
+        "print('procs', sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))\n"
+        "print('caps', [l.split()[1] for l in open('/proc/self/status') if l.startswith('CapEff')][0])\n"
+        "try:\n    open(sys.argv[2] + '/x', 'w'); print('package writable')\n"
+        "except OSError:\n    print('package read-only')\n")
+    outer = (
+        "import subprocess, sys\n"
+        "from sme_teach.grading._sandbox import Sandbox, _runtime_paths\n"
+        "box = Sandbox.create(sys.argv[1], 0)\n"
+        "assert not box.privileged and box.uid == 65534, (box.privileged, box.uid)\n"
+        "cmd = box.command([sys.executable, '-c', sys.argv[2], sys.argv[3], _runtime_paths()[-1]],"
+        " caps=('CAP_KILL',))\n"
+        "assert '--cap-add' not in cmd\n"
+        "p = subprocess.run(cmd, capture_output=True, text=True)\n"
+        "print(p.stdout, p.stderr, sep='')\n")
+    proc = subprocess.run([shutil.which("runuser"), "-u", "nobody", "--", str(USERENV), "-c", outer, str(work), probe, str(secret)],
+                          capture_output=True, text=True, timeout=120, env={"PATH": "/usr/bin:/bin", "HOME": str(work),
+                                                                             "MPLCONFIGDIR": str(work)})
+    shutil.rmtree(top, ignore_errors=True)
+    out = proc.stdout
+    assert proc.returncode == 0, out + proc.stderr
+    assert "uid 65534" in out and "course False" in out, out
+    assert "procs [1, 2]" in out, f"the sandbox sees processes of the grader: {out}"
+    assert "caps 0000000000000000" in out, out
+    assert "package read-only" in out, out

@@ -401,6 +401,8 @@ def _confine(confinement: dict) -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS: no setuid binary gives privileges back
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS)")
+    if not confinement.get("switch_uid", True):  # a lecturer's own uid in a user namespace: no caps to drop
+        return
     uid, gid = int(confinement["uid"]), int(confinement["gid"])
     os.setgroups([])
     os.setresgid(gid, gid, gid)
@@ -532,6 +534,13 @@ def _main(argv) -> None:
     sock = socket.socket(fileno=int(argv[1]))
     imports = json.loads(argv[2]) if len(argv) > 2 else []
     confinement = json.loads(argv[3]) if len(argv) > 3 else None
+    if confinement is not None and not confinement.get("switch_uid", True):
+        # kernels share our uid: without this a student's kernel could ptrace us or write /proc/<pid>/mem
+        # and so reach the kernels forked later for other students
+        import ctypes
+
+        if ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0) != 0:  # PR_SET_DUMPABLE, 0
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0)")
     # as ipykernel_launcher: the launch directory is not on sys.path (the kernel adds '' itself)
     if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
         del sys.path[0]

@@ -23,6 +23,13 @@ What a student's code sees and may do (issue #18), enforced by the kernel, not b
 - **limits** (:class:`Limits`, ``setrlimit`` in each forked kernel before any student code):
   address space, processes (per uid, hence per worker), file size and CPU seconds.
 
+A lecturer who is not root (a JupyterHub instructor) gets the same namespaces through bubblewrap's
+user namespace, but no uid can be switched there: the kernels keep the lecturer's uid (mapped into
+the namespace, holding no capability), the zygote gets no capability and makes itself non-dumpable
+(``PR_SET_DUMPABLE`` 0), so a kernel can neither trace it nor write its memory to reach the next
+student's kernel, and the process limit is the lecturer's current process count plus
+:attr:`Limits.processes` (``RLIMIT_NPROC`` counts per real uid, which is the lecturer's).
+
 Where bubblewrap cannot run (not installed, no namespaces), :func:`require` raises
 :class:`SandboxUnavailable`; grading then refuses to start unless the lecturer passes
 ``--unsafe-no-sandbox`` (``grade(..., sandbox=False)``). See the lecturer guide.
@@ -173,13 +180,17 @@ class Sandbox:
     workdir: Path
     uid: int = BASE_UID
     limits: Limits = dataclasses.field(default_factory=Limits)
+    #: root outside: kernels switch to :attr:`uid`; otherwise they keep the lecturer's uid (see module doc)
+    privileged: bool = True
 
     @classmethod
     def create(cls, parent, worker: int = 0, limits: Limits | None = None) -> "Sandbox":
         import tempfile
 
         workdir = Path(tempfile.mkdtemp(prefix=f"sme-sandbox-{worker}-", dir=str(parent)))
-        box = cls(workdir, BASE_UID + worker, limits or Limits())
+        privileged = os.geteuid() == 0
+        uid = BASE_UID + worker if privileged else os.getuid()
+        box = cls(workdir, uid, limits or Limits(), privileged)
         for sub in ("run", "mpl"):
             (workdir / sub).mkdir()
         os.chmod(workdir, 0o755)
@@ -226,11 +237,18 @@ class Sandbox:
         """A spawned (not forked) kernel in a sandbox of its own: the same view, limits by ``prlimit``,
         the kernel uid by ``setpriv`` (util-linux), then the kernelspec's command."""
         lim = self.limits
-        inner = ["prlimit", f"--as={lim.memory_bytes}", f"--nproc={lim.processes}", f"--fsize={lim.file_bytes}",
-                 f"--cpu={lim.cpu_seconds}", f"--nofile={lim.open_files}", "--core=0", "--",
-                 "setpriv", f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups", "--no-new-privs",
-                 "--", *cmd]
-        return self.command(inner, caps=("CAP_SETUID", "CAP_SETGID"))
+        inner = ["prlimit", f"--as={lim.memory_bytes}", f"--nproc={self.process_limit()}",
+                 f"--fsize={lim.file_bytes}", f"--cpu={lim.cpu_seconds}", f"--nofile={lim.open_files}", "--core=0",
+                 "--", "setpriv", "--no-new-privs"]
+        if self.privileged:
+            inner += [f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups"]
+        return self.command([*inner, "--", *cmd], caps=("CAP_SETUID", "CAP_SETGID"))
+
+    def process_limit(self) -> int:
+        """``RLIMIT_NPROC`` for the kernels: per worker uid as root, else on top of the lecturer's tasks."""
+        if self.privileged:
+            return self.limits.processes
+        return _tasks_of_uid(self.uid) + self.limits.processes
 
     def staging(self, prefix: str = "sub-") -> Path:
         import tempfile
@@ -265,7 +283,7 @@ class Sandbox:
             require()
         args = [bwrap, "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net", "--unshare-ipc",
                 "--unshare-uts", "--hostname", "grading", "--unshare-cgroup-try", "--cap-drop", "ALL"]
-        for cap in caps:
+        for cap in caps if self.privileged else ():  # no capability for a lecturer's own uid
             args += ["--cap-add", cap]
         args += _system_binds()
         made = set()
@@ -285,6 +303,23 @@ class Sandbox:
 
     def confinement(self) -> dict:
         """What the zygote applies to each forked kernel (see ``_kernels._confine``)."""
-        return {"uid": self.uid, "gid": self.uid, "rlimits": self.limits.rlimits(), "clean": ["/tmp", "/dev/shm"],
-                "keep": [str(self.workdir)]}
+        rlimits = {**self.limits.rlimits(), "RLIMIT_NPROC": self.process_limit()}
+        return {"uid": self.uid, "gid": self.uid, "switch_uid": self.privileged, "rlimits": rlimits,
+                "clean": ["/tmp", "/dev/shm"], "keep": [str(self.workdir)]}
+
+
+def _tasks_of_uid(uid: int) -> int:
+    """Threads of every process whose real uid is ``uid`` (what ``RLIMIT_NPROC`` counts)."""
+    n = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                fields = dict(line.split(":", 1) for line in f if ":" in line)
+        except OSError:
+            continue
+        if int(fields.get("Uid", "-1 ").split()[0]) == uid:
+            n += int(fields.get("Threads", "1").strip() or 1)
+    return n
 
