@@ -281,7 +281,7 @@ def test_report_wraps_and_lists_every_answer_on_more_pages():
     assert xs and max(x for _, x in xs) < width - 14 * 72 / 25.4, "text starts beyond the right margin"
 
 
-def test_report_prints_bengali_names_shaped_and_replaces_emoji_visibly():
+def test_report_prints_bengali_names_shaped_and_replaces_emoji_visibly(test_output):
     if not workshop._report.font_files()["bengali"]:
         pytest.fail("Noto Sans Bengali is missing: run scripts/ensure_fonts.sh (make test does)")
     firm, owner = "খুলনা চিংড়ি প্রসেসিং", "রহিমা আক্তার"
@@ -304,6 +304,16 @@ def test_report_prints_bengali_names_shaped_and_replaces_emoji_visibly():
     hb.shape(hb.Font(hb.Face(blob)), buf, {})
     assert len(buf.glyph_infos) < 3
     assert workshop._report.unshown_characters(firm, "A 🐟 B") == ["🐟"]
+    # a page to look at: test-output/workshop_report_bengali-1.png (pdftoppm from poppler-utils, scripts/ensure_fonts.sh)
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftoppm"):
+        pytest.fail("pdftoppm is missing: run scripts/ensure_fonts.sh (make test does)")
+    (test_output / "workshop_report_bengali.pdf").write_bytes(report.pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", str(test_output / "workshop_report_bengali.pdf"),
+                    str(test_output / "workshop_report_bengali")], check=True, timeout=60)
+    assert (test_output / "workshop_report_bengali-1.png").stat().st_size > 5000
 
 
 def test_report_filename_is_safe():

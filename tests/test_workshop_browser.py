@@ -136,7 +136,7 @@ def test_readiness_diagnostic(pages, workshop_server, tmp_path, test_output):
     assert "Cluster and strategic networking" in result.inner_text()
 
     reader, text, _ = _report(page, tmp_path)
-    assert len(reader.pages) == 1
+    assert len(reader.pages) in (1, 2) and "…" not in text  # every answer listed, a second page if needed
     assert FIRM in text
     assert f"Overall readiness {expected.overall:.0f} of 100" in text
     assert f"{expected.scores['cluster_networking']:.0f} / 100" in text
@@ -145,8 +145,8 @@ def test_readiness_diagnostic(pages, workshop_server, tmp_path, test_output):
     page.click(".sme-save")
     page.wait_for_selector(".sme-status >> text=Saved", timeout=20_000)
     _mark("readiness: saved")
-    rows = list(csv.DictReader(open(store / "readiness_answers.csv", encoding="utf-8")))
-    assert rows[-1]["firm"] == FIRM and float(rows[-1]["overall"]) == round(expected.overall, 1)
+    rows = list(csv.DictReader(open(store / "readiness_answers.csv", encoding="utf-8-sig")))
+    assert rows[-1]["Firm [firm]"] == FIRM and float(rows[-1]["Overall score [overall]"]) == round(expected.overall, 1)
 
     # facilitator: download everyone's answers
     page.click(".sme-app-readiness .jupyter-widget-Collapse-header, .sme-app-readiness .p-Collapse-header, "
@@ -154,8 +154,8 @@ def test_readiness_diagnostic(pages, workshop_server, tmp_path, test_output):
     with page.expect_download(timeout=20_000) as info:
         page.click("a.sme-csv-link")
     _mark("readiness: csv downloaded")
-    got = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8"))))
-    assert got[-1]["firm"] == FIRM
+    got = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8-sig"))))
+    assert got[-1]["Firm [firm]"] == FIRM
 
     # Start again asks first; "No" keeps everything
     page.click(".sme-reset")
@@ -181,7 +181,7 @@ def test_alliance_planner(pages, tmp_path, test_output):
     assert "Trust and Confidence" in page.locator(".sme-result").inner_text()
 
     reader, text, _ = _report(page, tmp_path)
-    assert len(reader.pages) == 1 and FIRM in text
+    assert len(reader.pages) in (1, 2) and FIRM in text
     top = expected.top_competencies[0]
     assert f"{100 * expected.competency[top]:.0f} / 100" in text
     _finish(page, errors, "alliance_planner", test_output)
@@ -212,7 +212,7 @@ def test_destination_explorer(pages, tmp_path, test_output):
     assert expected.best in first and top in first
 
     reader, text, _ = _report(page, tmp_path)
-    assert len(reader.pages) == 1 and FIRM in text
+    assert len(reader.pages) in (1, 2) and FIRM in text
     assert f"1. {expected.best}" in text and "5 of 5" in text
     _finish(page, errors, "destination_explorer", test_output)
 
@@ -234,6 +234,6 @@ def test_spillover_game(pages, tmp_path, test_output):
     page.wait_for_selector(f".sme-reached >> text={expected.expected:.0f}", timeout=20_000)
 
     reader, text, _ = _report(page, tmp_path)
-    assert len(reader.pages) == 1 and FIRM in text
+    assert len(reader.pages) in (1, 2) and FIRM in text
     assert f"About {expected.expected:.0f} of 50 firms hear the news" in text
     _finish(page, errors, "spillover_game", test_output)
