@@ -253,9 +253,9 @@ class WorkshopApp:
                                      replaces=self._saved_key if self._saved_key != key else None)
         again = key == self._saved_key
         self._saved_key = key
+        self.refresh_csv()  # before the status: whoever sees "Saved" finds the new row in the CSV link
         self.status.value = _msg(("Saved again: your earlier answers were replaced. " if again else "Saved. Thank you! ")
                                  + f"Your answers are kept for the group discussion (file: {path.name}).", "ok")
-        self.refresh_csv()
 
     def on_report(self, _=None):
         self._need_firm()

@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["one_page_report", "report_filename", "make_report", "Report", "unshown_characters",
+__all__ = ["one_page_report", "report_filename", "make_report", "Report", "unshown_characters", "font_files",
            "REPLACEMENT"]
 
 #: Printed in place of a character that no report font has.
@@ -248,8 +248,8 @@ class _Page:
                 self.shaping = True
             except Exception:  # noqa: BLE001 - no uharfbuzz: Latin still prints, Bengali is replaced
                 self.bengali = None
-        self.maps = [set(pdf.fonts[f"{name}"].cmap) for name in (self.latin, self.bengali) if name] \
-            if self.latin else []
+        # what the fonts in use can draw (a Bengali font without shaping is not in use: it would mangle)
+        self.maps = [set(pdf.fonts[name].cmap) for name in (self.latin, self.bengali) if name]
         self.pdf = pdf
         pdf.set_title(self.clean(f"{title} - {firm}"))
         pdf.set_subject(self.clean(firm))
