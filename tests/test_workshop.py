@@ -217,6 +217,18 @@ def test_answers_csv_cells_are_formula_safe_and_round_trip(store, name):
     assert dict(zip(rows[0], rows[1]))["q1"] == "-3"  # numbers stay numbers
     saved = workshop.read_answers("demo")
     assert saved["firm"].tolist() == [name] and saved["q1"].tolist() == [-3]
+    workshop.append_answers("demo", {"firm": name, "owner": "o", "q1": -2})  # saved again: replaced
+    assert workshop.read_answers("demo")["q1"].tolist() == [-2]
+
+
+def test_band_sentence_follows_the_instrument_file():
+    import dataclasses
+
+    inst = measures.load_instrument()
+    assert workshop.readiness_app().band_sentence().startswith("The dotted lines at 40 and 70 split the scores into 3")
+    other = dataclasses.replace(inst, bands=(("low", 30), ("developing", 55), ("strong", None)))
+    text = workshop.readiness_app(other).band_sentence()
+    assert text.startswith("The dotted lines at 30 and 55") and "55 and above means" in text
 
 
 def _writer(args):

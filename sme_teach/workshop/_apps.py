@@ -344,7 +344,7 @@ class ReadinessApp(WorkshopApp):
                                         self.owner.value, self.instrument)
 
     def render(self, r):
-        fig, alt = _charts.readiness_chart(r)
+        fig, alt = _charts.readiness_chart(r, self.instrument.bands)
         img = _charts.img_tag(_charts.png_bytes(fig), alt)
         strong = ", ".join(r.labels[d] for d in r.strongest)
         weak = ", ".join(r.labels[d] for d in r.weakest)
@@ -359,7 +359,7 @@ class ReadinessApp(WorkshopApp):
                 "The questions are the course's own, built on Bose (2016).</div>")
 
     def report_parts(self, r):
-        fig, alt = _charts.readiness_chart(r)
+        fig, alt = _charts.readiness_chart(r, self.instrument.bands)
         scores = [(r.labels[d], f"{r.scores[d]:.0f} / 100") for d in r.scores.index]
         scores.append(("Overall", f"{r.overall:.0f} / 100"))
         items = self.instrument.items.set_index("id")["text"]

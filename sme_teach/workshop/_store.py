@@ -174,7 +174,9 @@ def append_answers(app: str, row: dict, labels: dict | None = None, replaces: st
     drop = {key} | ({replaces} if replaces else set())
     with _locked(path):
         ids, headers, rows = _read_table(path)
-        rows = [r for r in rows if r.get("participant", participant_key(r)) not in drop]
+        rows = [r for r in rows  # cells are stored formula-safe: compare the key as it was given
+                if _unsafe_cell(r.get("participant") or participant_key({k: _unsafe_cell(v) for k, v in r.items()}))
+                not in drop]
         fields = ids + [k for k in row if k not in ids]
         rows.append({k: ("" if v is None else safe_cell(v)) for k, v in row.items()})
         header = [_header(f, labels) if f in labels or f not in headers else headers[f] for f in fields]
