@@ -1,8 +1,8 @@
 """The four workshop apps: ipywidgets pages for SME owners (no code in sight).
 
 Every app has the same frame: the firm and owner names, the app's own questions, a
-live result (marked ``sme-result``), and three actions — save my answers (appended to
-the workshop's CSV), make my one-page PDF report (a download link), start again (asks
+live result (marked ``sme-result``), and three actions — save my answers (one row per
+participant in the workshop's CSV), make my PDF report (a download link), start again (asks
 first). A facilitator panel at the bottom downloads everyone's answers as CSV.
 Callbacks call one use case of :mod:`sme_teach.cases` each (the same functions the lessons
 and assignments use) and only render its result; any error becomes a friendly sentence on
@@ -106,7 +106,7 @@ class WorkshopApp:
         self.save_button = W.Button(description="Save my answers", icon="save", button_style="success",
                                     tooltip="Keep your answers for the group discussion", layout=W.Layout(width="auto"))
         self.report_button = W.Button(description="Make my report (PDF)", icon="file", button_style="primary",
-                                      tooltip="Make a one-page report you can download and print",
+                                      tooltip="Make a short report you can download and print",
                                       layout=W.Layout(width="auto"))
         self.reset_button = W.Button(description="Start again", icon="undo", tooltip="Clear your answers (asks first)",
                                      layout=W.Layout(width="auto"))
