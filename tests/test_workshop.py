@@ -397,6 +397,17 @@ def test_a_new_name_invalidates_the_report_and_the_status_follows(store):
     assert "sme-msg-warn" in app.status.value
 
 
+def test_without_a_bengali_font_the_page_says_so(store, monkeypatch):
+    monkeypatch.setattr(workshop._report, "_BENGALI_DIRS", ())
+    app = workshop.spillover_app()
+    app.firm.value = "খুলনা চিংড়ি"
+    app.report_button.click()
+    data = base64.b64decode(re.search(r'base64,([^"]+)"', app.report_link.value).group(1))
+    _, text = _pdf_text(data)
+    assert "lacks the Noto Sans Bengali font" in app.status.value and "sme-msg-warn" in app.status.value
+    assert "খ" not in text and workshop._report.REPLACEMENT in text
+
+
 def test_saving_twice_keeps_one_row_and_start_again_starts_a_new_participant(store):
     app = workshop.alliance_app()
     app.alliances["joint_marketing"].value = True

@@ -269,8 +269,13 @@ class WorkshopApp:
         text = "Your report is ready. Press the blue button to download it."
         kind = "ok"
         if report.replaced:
-            text += (f" Note: the report cannot print {' '.join(report.replaced)}; it shows "
-                     f"{_report.REPLACEMENT} there instead.")
+            other = [c for c in report.replaced if not _report.is_bengali(c)]
+            if other:
+                text += (f" Note: the report cannot print {' '.join(other)}; it shows "
+                         f"{_report.REPLACEMENT} there instead.")
+            if len(other) < len(report.replaced):  # no Bengali font on this laptop
+                text += (" Bengali letters show as " + _report.REPLACEMENT + ": this laptop lacks the Noto Sans "
+                         "Bengali font. Please tell the facilitator (make workshop installs it).")
             kind = "warn"
         self.status.value = _msg(text, kind).replace('<div class="', '<div class="sme-report-ready ', 1)
 

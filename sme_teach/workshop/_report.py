@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["one_page_report", "report_filename", "make_report", "Report", "unshown_characters", "font_files",
-           "REPLACEMENT"]
+           "is_bengali", "REPLACEMENT"]
 
 #: Printed in place of a character that no report font has.
 REPLACEMENT = "\ufffd"
@@ -31,7 +31,8 @@ _LATIN = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
 _BENGALI = ("NotoSansBengali-Regular.ttf", "NotoSansBengali-Bold.ttf")
 
 
-def _is_bengali(ch: str) -> bool:
+def is_bengali(ch: str) -> bool:
+    """Whether ``ch`` is in the Bengali block (U+0980-U+09FF)."""
     return "\u0980" <= ch <= "\u09ff"
 
 
@@ -276,7 +277,7 @@ class _Page:
         if not self.latin:  # pragma: no cover - matplotlib always ships DejaVu
             pdf.set_font("helvetica", style, size)
             return
-        if self.bengali and any(_is_bengali(ch) for ch in text):
+        if self.bengali and any(is_bengali(ch) for ch in text):
             pdf.set_font(self.bengali, style, size)
             pdf.set_fallback_fonts([self.latin], exact_match=False)
         else:
