@@ -12,7 +12,7 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 PYTEST_ARGS ?= -n 2
 
-.PHONY: lab test install install-dev install-data browser hub assets sandbox data bench site slides workshop clean help
+.PHONY: lab test install install-dev install-data browser hub assets sandbox fonts data bench site slides workshop clean help
 
 help:
 	@echo "make lab    - install into $(VENV) and open the course in JupyterLab"
@@ -79,7 +79,11 @@ assets: | $(BIN)/python
 sandbox:
 	@bash scripts/ensure_sandbox.sh
 
-test: install-dev browser hub assets sandbox
+# Noto Sans Bengali (Debian fonts-noto-core) for the workshop PDFs, and pdftoppm for the tests.
+fonts:
+	@bash scripts/ensure_fonts.sh
+
+test: install-dev browser hub assets sandbox fonts
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 data: install-data
@@ -93,7 +97,7 @@ bench: install-dev sandbox
 # (course/workshop/jupyter). Answers saved by participants go to $(WORKSHOP_DIR).
 WORKSHOP_PORT ?= 8866
 WORKSHOP_DIR  ?= $(or $(SME_TEACH_WORKSHOP_DIR),$(HOME)/sme_teach_workshop)
-workshop: install
+workshop: install fonts
 	@echo "Workshop apps: open http://localhost:$(WORKSHOP_PORT)/ in a browser (Ctrl+C stops the server)."
 	@echo "Participants' saved answers go to $(WORKSHOP_DIR)"
 	SME_TEACH_WORKSHOP_DIR=$(WORKSHOP_DIR) JUPYTER_PATH=$(CURDIR)/course/workshop/jupyter$(if $(JUPYTER_PATH),:$(JUPYTER_PATH)) \

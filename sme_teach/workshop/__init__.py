@@ -8,9 +8,9 @@ Four apps, each a class whose ipywidgets page renders one use case of :mod:`sme_
 - :func:`destination_app` — the destination explorer (CAGE and cultural distance);
 - :func:`spillover_app` — the spillover game (independent cascade on a local network).
 
-Each app makes a one-page PDF report (:func:`one_page_report`) and appends saved answers
-to a CSV in the workshop folder (``$SME_TEACH_WORKSHOP_DIR``, default
-``~/sme_teach_workshop``) with :func:`append_answers`.
+Each app makes a PDF report (:func:`one_page_report`: one page, more when the answers need
+it; Bengali shaped) and keeps saved answers, one row per participant, in a CSV in the workshop
+folder (``$SME_TEACH_WORKSHOP_DIR``, default ``~/sme_teach_workshop``) with :func:`append_answers`.
 
 The ``compute_*`` names below are the workshop's names for those use cases — the very same
 functions: ``compute_readiness`` is :func:`sme_teach.cases.readiness_diagnosis`,

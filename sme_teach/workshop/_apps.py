@@ -1,8 +1,8 @@
 """The four workshop apps: ipywidgets pages for SME owners (no code in sight).
 
 Every app has the same frame: the firm and owner names, the app's own questions, a
-live result (marked ``sme-result``), and three actions — save my answers (appended to
-the workshop's CSV), make my one-page PDF report (a download link), start again (asks
+live result (marked ``sme-result``), and three actions — save my answers (one row per
+participant in the workshop's CSV), make my PDF report (a download link), start again (asks
 first). A facilitator panel at the bottom downloads everyone's answers as CSV.
 Callbacks call one use case of :mod:`sme_teach.cases` each (the same functions the lessons
 and assignments use) and only render its result; any error becomes a friendly sentence on
@@ -19,8 +19,8 @@ import logging
 import ipywidgets as W
 
 from .. import cases, datasets
-from ..cases import ANSWER_LABELS, DESTINATION_FACTOR_LABELS, WorkshopInputError
-from ..plots import network_layout, table_html
+from ..cases import ANSWER_LABELS, BAND_WORDS, DESTINATION_FACTOR_LABELS, WorkshopInputError
+from ..plots import band_spans, network_layout, table_html
 from ..widgets import mark
 from . import _charts, _report, _store
 
@@ -106,7 +106,7 @@ class WorkshopApp:
         self.save_button = W.Button(description="Save my answers", icon="save", button_style="success",
                                     tooltip="Keep your answers for the group discussion", layout=W.Layout(width="auto"))
         self.report_button = W.Button(description="Make my report (PDF)", icon="file", button_style="primary",
-                                      tooltip="Make a one-page report you can download and print",
+                                      tooltip="Make a short report you can download and print",
                                       layout=W.Layout(width="auto"))
         self.reset_button = W.Button(description="Start again", icon="undo", tooltip="Clear your answers (asks first)",
                                      layout=W.Layout(width="auto"))
@@ -165,6 +165,9 @@ class WorkshopApp:
         self.widget.add_class(f"sme-app-{self.app_id}")
         for w in self.watched():
             w.observe(self._safe(self._changed), names="value")
+        for w in (self.firm, self.owner):  # the report carries the names: a new name needs a new report
+            w.observe(self._safe(self._names_changed), names="value")
+        self._saved_key = None  # the participant key this page last saved under (a name fix replaces it)
         self._safe(self.refresh)()
         self._safe(self.refresh_csv)()
 
@@ -188,6 +191,10 @@ class WorkshopApp:
     def reset_controls(self):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def csv_labels(self, result) -> dict:
+        """Column id → the words a facilitator sees as the answers file's header."""
+        return {"firm": "Firm", "owner": "Owner"}
+
     # ---- shared behaviour ----------------------------------------------------------------
     def _safe(self, fn):
         """Wrap a callback: friendly message on the page, details in the log; never a traceback."""
@@ -205,9 +212,21 @@ class WorkshopApp:
                     "Please try again or ask the facilitator.", "warn")
         return wrapper
 
+    def _drop_report(self, why: str):
+        """Remove an outdated report link (never downloaded by mistake) and say so once."""
+        if self.report_link.value:
+            self.report_link.value = ""
+            self.status.value = _msg(f"{why} The old report was removed: press 'Make my report (PDF)' for a "
+                                     "new one.", "info")
+        elif "sme-report-ready" in self.status.value:
+            self.status.value = ""
+
     def _changed(self, change=None):
-        self.report_link.value = ""  # a report of old answers must not be downloaded by mistake
+        self._drop_report("Your answers changed.")
         self.refresh()
+
+    def _names_changed(self, change=None):
+        self._drop_report("The name changed.")
 
     def refresh(self):
         """Recompute and redraw the result (or say what is missing); the form is never touched."""
@@ -228,21 +247,37 @@ class WorkshopApp:
     def on_save(self, _=None):
         self._need_firm()
         result = self.compute()
-        path = _store.append_answers(self.app_id, result.row())
-        self.status.value = _msg(f"Saved. Thank you! Your answers are kept for the group discussion "
-                                 f"(file: {path.name}).", "ok")
-        self.refresh_csv()
+        row = result.row()
+        key = _store.participant_key(row)
+        path = _store.append_answers(self.app_id, row, labels=self.csv_labels(result),
+                                     replaces=self._saved_key if self._saved_key != key else None)
+        again = key == self._saved_key
+        self._saved_key = key
+        self.refresh_csv()  # before the status: whoever sees "Saved" finds the new row in the CSV link
+        self.status.value = _msg(("Saved again: your earlier answers were replaced. " if again else "Saved. Thank you! ")
+                                 + f"Your answers are kept for the group discussion (file: {path.name}).", "ok")
 
     def on_report(self, _=None):
         self._need_firm()
         result = self.compute()
         parts = self.report_parts(result)
-        pdf = _report.one_page_report(title=self.title, firm=self.firm.value.strip(), owner=self.owner.value.strip(),
-                                      **parts)
+        report = _report.make_report(title=self.title, firm=self.firm.value.strip(), owner=self.owner.value.strip(),
+                                     **parts)
         name = _report.report_filename(self.firm.value)
-        self.report_link.value = _download_link(pdf, name, "application/pdf", "Download my report (PDF)",
+        self.report_link.value = _download_link(report.pdf, name, "application/pdf", "Download my report (PDF)",
                                                 "report-link")
-        self.status.value = _msg("Your report is ready. Press the blue button to download it.", "ok")
+        text = "Your report is ready. Press the blue button to download it."
+        kind = "ok"
+        if report.replaced:
+            other = [c for c in report.replaced if not _report.is_bengali(c)]
+            if other:
+                text += (f" Note: the report cannot print {' '.join(other)}; it shows "
+                         f"{_report.REPLACEMENT} there instead.")
+            if len(other) < len(report.replaced):  # no Bengali font on this laptop
+                text += (" Bengali letters show as " + _report.REPLACEMENT + ": this laptop lacks the Noto Sans "
+                         "Bengali font. Please tell the facilitator (make workshop installs it).")
+            kind = "warn"
+        self.status.value = _msg(text, kind).replace('<div class="', '<div class="sme-report-ready ', 1)
 
     def on_reset(self, _=None):
         self.confirm_box.layout.display = "flex"
@@ -258,6 +293,7 @@ class WorkshopApp:
         self.owner.value = ""
         self.reset_controls()
         self.report_link.value = ""
+        self._saved_key = None  # the next participant saves a new row
         self.refresh()
         self.status.value = _msg("All answers were cleared. You can start again.", "info")
 
@@ -313,7 +349,7 @@ class ReadinessApp(WorkshopApp):
                                         self.owner.value, self.instrument)
 
     def render(self, r):
-        fig, alt = _charts.readiness_chart(r)
+        fig, alt = _charts.readiness_chart(r, self.instrument.bands)
         img = _charts.img_tag(_charts.png_bytes(fig), alt)
         strong = ", ".join(r.labels[d] for d in r.strongest)
         weak = ", ".join(r.labels[d] for d in r.weakest)
@@ -328,16 +364,37 @@ class ReadinessApp(WorkshopApp):
                 "The questions are the course's own, built on Bose (2016).</div>")
 
     def report_parts(self, r):
-        fig, alt = _charts.readiness_chart(r)
+        fig, alt = _charts.readiness_chart(r, self.instrument.bands)
         scores = [(r.labels[d], f"{r.scores[d]:.0f} / 100") for d in r.scores.index]
         scores.append(("Overall", f"{r.overall:.0f} / 100"))
         items = self.instrument.items.set_index("id")["text"]
         answers = [(items[k], f"{v} {ANSWER_LABELS[v]}") for k, v in r.answers.items()]
         return dict(headline=f"Overall readiness {r.overall:.0f} of 100 - {r.band_words}.", scores=scores,
                     answers=answers, chart_png=_charts.png_bytes(fig, dpi=130), chart_alt=alt,
+                    chart_note=self.band_sentence(),
                     recommendations=r.recommendations[:4],
                     note="A self-check to start a conversation, not a test. Questions: sme_teach course, "
                          "built on Bose (2016), Journal of Small Business Strategy 26(2).")
+
+    def band_sentence(self) -> str:
+        """The chart's dotted lines in one plain sentence, with the limits from the instrument file."""
+        spans = band_spans(self.instrument.bands)
+        cuts = " and ".join(f"{hi:.0f}" for _b, _lo, hi in spans[:-1])
+        parts = []
+        for k, (band, lo, hi) in enumerate(spans):
+            words = BAND_WORDS.get(band, band)
+            where = (f"below {hi:.0f}" if k == 0 else f"{lo:.0f} and above" if k == len(spans) - 1
+                     else f"{lo:.0f} to under {hi:.0f}")
+            parts.append(f"{where} means \u201c{words}\u201d")
+        return f"The dotted lines at {cuts} split the scores into {len(spans)} bands: " + "; ".join(parts) + "."
+
+    def csv_labels(self, r):
+        labels = super().csv_labels(r)
+        labels.update(self.instrument.items.set_index("id")["text"].to_dict())
+        labels.update({f"score_{d}": f"Score: {r.labels[d]}" for d in r.scores.index})
+        labels.update({"overall": "Overall score", "band": "Band", "weakest": "Weakest area",
+                       "strongest": "Strongest area"})
+        return labels
 
     def reset_controls(self):
         for w in self.items.values():
@@ -421,8 +478,31 @@ class AllianceApp(WorkshopApp):
         best = r.labels[r.top_competencies[0]] if r.top_competencies else "nothing yet"
         return dict(headline=f"The alliance builds most: {best}.", scores=scores, answers=answers,
                     chart_png=_charts.png_bytes(fig, dpi=130), chart_alt=alt, recommendations=recs,
+                    how=self.rule_sentence(r),
                     note="Model: Bose & Bristy, Alliance-FSA-internationalisation (50 SMEs in Khulna). "
                          "Scores are the course's rule (mean of linked items, times the conditions).")
+
+    @staticmethod
+    def rule_sentence(r) -> str:
+        """How the conditions scale the scores, in plain words (so "0 / 100 everywhere" reads as meant)."""
+        steps = ", ".join(f"{v} = {100 * (k - 1) / (len(ANSWER_LABELS) - 1):.0f}%" for k, v in ANSWER_LABELS.items())
+        base = (f"How the scores are made: each condition counts as {steps}. A score is what the ticked ways "
+                "of working build, times how well the conditions are in place")
+        if r.rule == "min":
+            low = min(r.moderator_answers.values()) if r.moderator_answers else None
+            text = (base + ", and with the strict rule only the weakest condition counts. "
+                    "So one condition rated 'Not at all' makes every score 0 / 100.")
+            if low == 1:
+                text += " That is what happened here: it is the rule, not a mistake."
+            return text
+        return base + " (the average of the conditions, so strong ones make up for weak ones)."
+
+    def csv_labels(self, r):
+        labels = super().csv_labels(r)
+        labels.update({"alliances": "Ways of working together", "weakest_link_rule": "Strict rule (weakest limits all)"})
+        labels.update({k: r.labels.get(k, k) for k in r.moderator_answers})
+        labels.update({f"competency_{c}": f"Builds: {r.labels.get(c, c)}" for c in r.competency.index})
+        return labels
 
     def reset_controls(self):
         for w in self.alliances.values():
@@ -529,6 +609,12 @@ class DestinationApp(WorkshopApp):
                     note="Distance score 0 = close and easy, 1 = far and hard (CAGE: Ghemawat 2001; culture: "
                          "Kogut & Singh 1988 on Hofstede scores).")
 
+    def csv_labels(self, r):
+        labels = super().csv_labels(r)
+        labels.update({"home": "Home country", "candidates": "Markets compared", "ranking": "Ranking"})
+        labels.update({f"weight_{k}": f"How much it matters: {DESTINATION_FACTOR_LABELS.get(k, k)}" for k in r.weights})
+        return labels
+
     def reset_controls(self):
         self.home.value = "BGD"
         self.markets.value = _DEFAULT_MARKETS
@@ -624,6 +710,12 @@ class SpilloverApp(WorkshopApp):
                     answers=answers, chart_png=_charts.png_bytes(fig, dpi=120), chart_alt=alt,
                     recommendations=r.recommendations,
                     note="Independent cascade model, 500 runs with a fixed seed. Synthetic network of 50 firms.")
+
+    def csv_labels(self, r):
+        labels = super().csv_labels(r)
+        labels.update({"starts": "News starts at", "chance": "Chance a partner passes it on",
+                       "expected_reached": "Firms that hear it (about)", "of_firms": "Firms in the network"})
+        return labels
 
     def reset_controls(self):
         self.starts.value = (self.starts.options[0][1],)
