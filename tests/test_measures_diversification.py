@@ -74,3 +74,19 @@ def test_doi_index_mean_and_weights():
         doi_index({"fsts": 1.5})
     with pytest.raises(SmeTeachError, match="no DOI components"):
         doi_index({"sales": 1.0})
+
+
+def test_entropy_shares_must_sum_to_one_within_the_documented_tolerance():
+    # tol defaults to 1e-6 (documented): a sum of 1.0005 is a data error, not a rounding error.
+    for shares in ([0.5, 0.5005], [0.5, 0.4995], [0.3, 0.3, 0.401], [0.999]):
+        with pytest.raises(SmeTeachError, match="sum to"):
+            entropy_diversification(shares)
+    # within 1e-6 the shares are accepted, and E = ln 2 for two halves (Palepu 1985)
+    assert entropy_diversification([0.5, 0.5 + 5e-7]) == pytest.approx(np.log(2), abs=1e-6)
+    # the row of a DataFrame that is off is named
+    df = pd.DataFrame({"EU": [0.5, 0.5], "US": [0.5, 0.5005]}, index=["jute_co", "shrimp_co"])
+    with pytest.raises(SmeTeachError, match="firm 'shrimp_co' sum to 1.0005"):
+        entropy_diversification(df)
+    # a caller can loosen the tolerance explicitly
+    assert entropy_diversification([0.5, 0.5005], tol=1e-3) == pytest.approx(
+        -(0.5 * np.log(0.5) + 0.5005 * np.log(0.5005)))

@@ -119,3 +119,41 @@ def test_tiny_probability_terminates():
     G = nx.star_graph(50)
     got = independent_cascade(G, [0], 5e-324, runs=100, seed=0)
     assert got[0] == 1.0 and got.drop(0).eq(0).all()
+
+
+def test_sparse_sampler_can_fire_the_first_tie_of_a_round():
+    # One tie a - b, seed a, p = 0.2 (below 0.25: the geometric-gap sampler). At runs=1 the round has a
+    # single tie, numbered 0, so b's estimate is one Bernoulli(0.2) draw: over 2000 independent seeds
+    # the fraction reached is 0.2 (Kempe et al. 2003: a tie fires with probability p). A sampler that
+    # never picks position 0 of a round reaches b in none of them.
+    G = nx.path_graph(["a", "b"])
+    n = 2000
+    hits = sum(independent_cascade(G, "a", 0.2, runs=1, seed=s)["b"] for s in range(n))
+    se = np.sqrt(0.2 * 0.8 / n)  # 0.0089
+    assert abs(hits / n - 0.2) <= 5 * se
+
+
+@pytest.mark.parametrize("p", [0.05, 0.2, 0.25, 0.3, 0.9])
+def test_every_tie_position_of_a_round_fires_with_probability_p(p):
+    # Star centre 0 seeded, 5 leaves, runs=1: the round numbers the 5 ties 0..4. Each leaf must be
+    # reached with probability p whatever its position (first, middle, last), on both samplers.
+    G = nx.star_graph(5)
+    n = 1500
+    reached = np.zeros(6)
+    for s in range(n):
+        reached += independent_cascade(G, 0, p, runs=1, seed=s).to_numpy()
+    frac = reached[1:] / n
+    se = np.sqrt(p * (1 - p) / n)
+    assert reached[0] == n
+    assert (np.abs(frac - p) <= 5 * se).all(), frac
+
+
+def test_two_step_path_reach_is_p_squared_in_many_small_runs():
+    # a - b - c from a: c needs both ties, P = p**2 (exact). Many runs=3 calls exercise rounds whose
+    # first tie belongs to a different run each time.
+    G = nx.path_graph(3)
+    p, n = 0.2, 1500
+    got = np.mean([independent_cascade(G, 0, p, runs=3, seed=s).to_numpy() for s in range(n)], axis=0)
+    se = lambda q: np.sqrt(q * (1 - q) / (3 * n))  # noqa: E731
+    assert abs(got[1] - p) <= 5 * se(p)
+    assert abs(got[2] - p * p) <= 5 * se(p * p)
