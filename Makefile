@@ -11,8 +11,11 @@ LAB_ARGS ?=
 # JupyterLab refuses to run as root without this flag (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 PYTEST_ARGS ?= -n 2
+# branch coverage of sme_teach (config: [tool.coverage] in pyproject.toml); floors: tests/coverage_floors.json
+COV_ARGS ?= --cov --cov-report=html --cov-report=json
+MUTATE_JOBS ?= 1
 
-.PHONY: lab test install install-dev browser hub data bench site workshop clean help
+.PHONY: lab test install install-dev browser hub data bench site workshop mutate clean help
 
 help:
 	@echo "make lab    - install into $(VENV) and open the course in JupyterLab"
@@ -20,6 +23,7 @@ help:
 	@echo "make hub    - install what the JupyterHub end-to-end test needs (root: postgresql, proxy, users' env)"
 	@echo "make workshop - serve the no-code workshop apps (course/workshop) with Voila on port $(WORKSHOP_PORT)"
 	@echo "make site   - build the static course website into course/_build/html (offline, Jupyter Book 1)"
+	@echo "make mutate - mutation testing of sme_teach/measures and the grading checks (mutmut; slow, not in make test)"
 	@echo "make data   - regenerate datasets/ (synthetic files bit-identically, countries from installed packages)"
 
 $(BIN)/python:
@@ -61,7 +65,17 @@ hub: install-dev
 	@bash scripts/ensure_hub_deps.sh
 
 test: install-dev browser hub
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS) $(COV_ARGS)
+	$(BIN)/python scripts/check_coverage.py
+
+# Mutation testing (mutmut, [tool.mutmut] in pyproject.toml) over the fast unit tests only; report in
+# test-output/mutation/. One worker by default (MUTATE_JOBS=2 on a machine of your own).
+$(VENV)/.installed-mutate: pyproject.toml $(VENV)/.installed-dev
+	$(UV) pip install --quiet --python $(BIN)/python -e '.[dev,mutate]'
+	touch $@
+
+mutate: $(VENV)/.installed-mutate
+	$(BIN)/python scripts/mutate.py --jobs $(MUTATE_JOBS) $(MUTATE_TARGETS)
 
 data: install-dev
 	$(BIN)/python scripts/make_data.py
@@ -93,4 +107,4 @@ site: $(VENV)/.installed-site
 	@echo "Open course/_build/html/index.html in a browser (or: $(BIN)/python -m http.server -d course/_build/html)."
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis test-output
+	rm -rf $(VENV) .pytest_cache .hypothesis test-output mutants
