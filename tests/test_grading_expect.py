@@ -199,3 +199,115 @@ def test_value_types_missing_values_and_tolerance():
     expect_value([1, 2], [1, 2])
     with pytest.raises(AssertionError, match=r"expected x to be \[1, 2\], got \[1, 3\]"):
         expect_value([1, 3], [1, 2], name="x")
+
+
+# --- messages, word for word (a student reads them; mutation testing showed which parts were unpinned)
+
+def test_every_message_names_the_lecturers_bad_option():
+    from sme_teach import SmeTeachError
+
+    s = pd.Series({"a": 1.0})
+    cases = [
+        (lambda: expect_frame(RIGHT, RIGHT, key="firm", atol=-1), r"^atol must"),
+        (lambda: expect_frame(RIGHT, RIGHT, key="firm", rtol=-1), r"^rtol must"),
+        (lambda: expect_frame(RIGHT, RIGHT, key="firm", name=3), r"^name must be text \(used in messages\), got 3$"),
+        (lambda: expect_series(s, s, name=3), r"^name must be text"),
+        (lambda: expect_series(s, s, what=3), r"^what must be text"),
+        (lambda: expect_value(1, 1, name=3), r"^name must be text"),
+        (lambda: expect_frame(RIGHT, RIGHT, key="firm", rows="F01"), r"^rows must be a list of labels, got 'F01'$"),
+        (lambda: expect_frame(RIGHT, RIGHT, key="firm", columns={"firm": 1}), r"^columns must be a list of labels"),
+        (lambda: expect_frame(RIGHT, RIGHT, key="firm", rows=[["F01"]]),
+         r"^rows must be a list of hashable labels \(text or numbers\), got \[\['F01'\]\]$"),
+        (lambda: expect_series(s, s, index="a"), r"^index must be a list of labels, got 'a'$"),
+        (lambda: expect_frame(RIGHT, {"firm": []}), r"^expected must be a pandas DataFrame \(the right answer\) or None, got dict$"),
+        (lambda: expect_series(s, {"a": 1.0}), r"^expected must be a pandas Series \(the right answer\) or None, got dict$"),
+        (lambda: expect_series(s, pd.Series([1.0, 2.0], index=["a", "a"])),
+         r"^expected must have one entry per label; its index has duplicates$"),
+        (lambda: expect_frame(RIGHT, pd.concat([RIGHT, RIGHT.head(1)]), key="firm"),
+         r"^expected must have unique columns and one row per key; check the right answer$"),
+    ]
+    for call, pattern in cases:
+        with pytest.raises(SmeTeachError, match=pattern):
+            call()
+
+
+def test_expected_keyed_on_its_index_must_not_repeat_an_index_label():
+    from sme_teach import SmeTeachError
+
+    by_index = RIGHT.set_index("firm")
+    with pytest.raises(SmeTeachError, match="one row per key"):
+        expect_frame(by_index, pd.concat([by_index, by_index.head(1)]))
+    # with key= the index of expected is irrelevant, repeated or not
+    expect_frame(RIGHT, RIGHT.set_axis([0, 0, 1]), key="firm")
+
+
+def test_columns_narrower_than_expected_compares_only_those():
+    # the lecturer asks only for firm and stage; expected also has share (not required)
+    expect_frame(RIGHT[["firm", "stage"]], RIGHT, key="firm", columns=["firm", "stage"])
+    with pytest.raises(AssertionError, match="wrong stage"):
+        expect_frame(RIGHT[["firm", "stage"]].assign(stage=[1, 3, 1]), RIGHT, key="firm", columns=["firm", "stage"])
+
+
+def test_message_wording_singular_plural_and_default_name():
+    with pytest.raises(AssertionError, match=r"^expected your answer to be a DataFrame, got list$"):
+        expect_frame([1], key="firm")
+    one = pd.Series({"a": 1.0})
+    with pytest.raises(AssertionError, match=r"^your answer: expected 1 entry, got 2; unexpected e\.g\. entry 'b'$"):
+        expect_series(pd.Series({"a": 1.0, "b": 2.0}), one)
+    with pytest.raises(AssertionError, match=r"^1 of 1 entry have the wrong value, e\.g\. entry a: expected 1, got 2$"):
+        expect_series(pd.Series({"a": 2.0}), one)
+    with pytest.raises(AssertionError, match=r"^expected your answer to be a pandas Series, got list$"):
+        expect_series([1.0], one)
+    two = pd.Series({"a": 1.0, "b": 2.0})
+    for what, plural in (("survey", "surveys"), ("day", "days"), ("country", "countries"), ("key", "keys")):
+        with pytest.raises(AssertionError, match=rf"^your answer: expected 2 {plural}, got 1;"):
+            expect_series(two.head(1), two, what=what)
+        with pytest.raises(AssertionError, match=rf"has the right {plural} in the wrong order"):
+            expect_series(two[["b", "a"]], two, what=what, ordered=True)
+
+
+def test_duplicate_and_unhashable_labels_are_named():
+    with pytest.raises(AssertionError, match=r"^your answer lists entry 'b' more than once; expected one row per entry$"):
+        expect_series(pd.Series([1.0, 2.0, 3.0], index=["a", "b", "b"]))
+    # labels of mixed types are still sorted (as text) to name the first repeated one
+    with pytest.raises(AssertionError, match=r"lists entry 1 more than once"):
+        expect_series(pd.Series([1.0, 2.0, 3.0, 4.0], index=[1, "z", 1, "z"]))
+    unhashable = RIGHT.assign(firm=["F01", ["F02"], "F03"])
+    with pytest.raises(AssertionError, match=r"^res has a firm label \['F02'\] that is not text or a number; "
+                                             r"expected one row per firm, labelled by text or numbers$"):
+        expect_frame(unhashable, RIGHT, key="firm", what="firm", name="res")
+
+
+def test_value_comparisons_at_the_edges():
+    import numpy as np
+
+    # a missing cell is missing whether written None or NaN
+    expect_series(pd.Series({"a": None, "b": 1.0}, dtype=object), pd.Series({"a": float("nan"), "b": 1.0}))
+    expect_series(pd.Series({"a": float("nan")}), pd.Series({"a": None}, dtype=object))
+    with pytest.raises(AssertionError, match="expected 1, got None"):
+        expect_series(pd.Series({"a": None}, dtype=object), pd.Series({"a": 1}))
+    expect_value(True, True)
+    expect_value(False, False)
+    with pytest.raises(AssertionError):
+        expect_value(False, True)
+    expect_value(0.5, 0.5, atol=0, rtol=0)  # the tolerance bound is inclusive: |0| <= 0
+    expect_value(1.5, 1.0, atol=0.5, rtol=0)
+    with pytest.raises(AssertionError):
+        expect_value(1.5 + 1e-9, 1.0, atol=0.5, rtol=0)
+    # things whose == gives no single truth value (arrays, Series) are compared element by element
+    expect_value(np.array([1, 2]), np.array([1, 2]))
+    expect_value(pd.Series([1, 2]), pd.Series([1, 2]))
+    with pytest.raises(AssertionError):
+        expect_value(np.array([1, 2]), np.array([1, 3]))
+    with pytest.raises(AssertionError):
+        expect_value(np.array([1, 2]), np.array([1, 2, 3]))
+
+    class Opaque:  # neither comparable nor convertible: never equal to anything
+        def __ne__(self, other):
+            raise TypeError("no comparison")
+
+        def __array__(self, *args, **kwargs):
+            raise TypeError("no array")
+
+    with pytest.raises(AssertionError):
+        expect_value(Opaque(), Opaque())
