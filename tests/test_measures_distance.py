@@ -227,3 +227,100 @@ def test_cage_distance_default_hosts_skip_countries_without_capital_coordinates(
     assert not missing & set(out.index)
     assert len(out) == len(countries) - 1 - len(missing)
     assert out["total"].notna().all()
+
+
+# ---------------------------------------------------------------- contracts pinned by mutation testing
+# Every value below is worked by hand; every message is matched whole (^…$), because a student or a
+# lecturer acts on it.
+
+TWO = pd.DataFrame({"PDI": [80, 35], "IDV": [20, 89], "MAS": [55, 66], "UAI": [60, 35]}, index=["BGD", "GBR"])
+
+
+def test_kogut_singh_two_countries_default_variance_is_exactly_two():
+    # with two countries the sample variance (ddof=1) of a dimension is (a − b)² / 2, so every term
+    # (a − b)² / V is 2 and so is their mean, whatever the scores
+    assert kogut_singh(TWO, "BGD")["GBR"] == pytest.approx(2.0)
+    assert kogut_singh(TWO, "GBR")["BGD"] == pytest.approx(2.0)
+    d = kogut_singh(TWO, "BGD", details=True)
+    assert d.columns.tolist() == ["PDI", "IDV", "MAS", "UAI", "n", "kogut_singh"]
+    assert d.loc["GBR", ["PDI", "IDV", "MAS", "UAI"]].tolist() == pytest.approx([0.5] * 4)  # 2 / n each
+    assert d.loc["GBR", "n"] == 4 and d.index.name == "iso3"
+    s = kogut_singh(TWO, "BGD")
+    assert s.name == "kogut_singh" and s.index.name == "iso3" and s.index.tolist() == ["GBR"]
+
+
+def test_kogut_singh_skip_rule_by_hand():
+    v = {"PDI": 400, "IDV": 600, "MAS": 300, "UAI": 500}
+    t = pd.concat([TWO, pd.DataFrame({"PDI": [77], "IDV": [48], "MAS": [56], "UAI": [np.nan]}, index=["IND"])])
+    # BGD → IND over PDI, IDV, MAS: (3²/400 + 28²/600 + 1²/300) / 3
+    by_hand = (9 / 400 + 784 / 600 + 1 / 300) / 3
+    assert kogut_singh(t, "BGD", "IND", variances=v, missing="skip")["IND"] == pytest.approx(by_hand)
+    assert np.isnan(kogut_singh(t, "BGD", "IND", variances=v)["IND"])
+    d = kogut_singh(t, "BGD", variances=v, missing="skip", details=True)
+    assert d.loc["IND", "n"] == 3 and d.loc["IND", "PDI"] == pytest.approx(9 / 400 / 3)
+    assert np.isnan(d.loc["IND", "UAI"])
+    # the home lacking a dimension: NaN for everyone under "nan"; skipped under "skip"
+    home_gap = t.copy()
+    home_gap.loc["BGD", "UAI"] = np.nan
+    assert kogut_singh(home_gap, "BGD", variances=v).isna().all()
+    assert kogut_singh(home_gap, "BGD", "GBR", variances=v, missing="skip")["GBR"] == pytest.approx(
+        (2025 / 400 + 4761 / 600 + 121 / 300) / 3)
+    # a host with no dimension in common: NaN, not a division by zero
+    empty = pd.concat([TWO, pd.DataFrame({"PDI": [np.nan], "IDV": [np.nan], "MAS": [np.nan], "UAI": [np.nan]},
+                                         index=["XXX"])])
+    assert np.isnan(kogut_singh(empty, "BGD", "XXX", variances=v, missing="skip")["XXX"])
+
+
+def test_kogut_singh_dimensions_and_variances_forms():
+    v = pd.Series({"PDI": 400, "IDV": 600, "MAS": 300, "UAI": 500, "LTO": 1})
+    assert kogut_singh(TWO, "BGD", dimensions="PDI", variances=v)["GBR"] == pytest.approx(2025 / 400)
+    assert kogut_singh(TWO, "BGD", dimensions=("IDV", "MAS"), variances=v)["GBR"] == pytest.approx(
+        (4761 / 600 + 121 / 300) / 2)
+    assert kogut_singh(TWO, "BGD", dimensions=np.array(["UAI"]), variances=v)["GBR"] == pytest.approx(625 / 500)
+    assert kogut_singh(TWO, "BGD", dimensions=pd.Index(["UAI"]), variances=v.to_dict())["GBR"] == pytest.approx(1.25)
+    # text scores that are numbers are read as numbers
+    assert kogut_singh(TWO.astype(str), "BGD", variances=v)["GBR"] == pytest.approx(
+        (2025 / 400 + 4761 / 600 + 121 / 300 + 625 / 500) / 4)
+    # table codes are trimmed and upper-cased
+    assert kogut_singh(TWO.set_axis([" bgd", "gbr "]), "BGD", variances=v).index.tolist() == ["GBR"]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(scores={"PDI": [1]}), r"^scores must be a pandas DataFrame, got dict$"),
+    (dict(scores=TWO.set_axis(["BD", "GB"])),
+     r"^scores must be indexed by ISO3 country codes or have an 'iso3' column; got index values like \['BD', 'GB'\]$"),
+    (dict(scores=TWO.set_axis(["BGD", "bgd"])), r"^scores lists country 'BGD' more than once$"),
+    (dict(dimensions=5), r"^dimensions must be a list of Hofstede dimensions such as \['PDI', 'IDV'\], got 5$"),
+    (dict(dimensions=[]), r"^dimensions is empty; expected some of PDI, IDV, MAS, UAI, LTO, IVR$"),
+    (dict(dimensions=["PDI", "IDV", "PDI"]),
+     r"^dimension 'PDI' is listed twice in dimensions=\['PDI', 'IDV', 'PDI'\]$"),
+    (dict(missing="zero"), r"^unknown missing rule 'zero'; expected one of: nan, skip$"),
+    (dict(scores=TWO.assign(PDI=[80, np.inf])), r"^Hofstede scores must be finite \(NaN marks a missing score\)$"),
+    (dict(scores=TWO.assign(MAS=[55, "high"])), r"^Hofstede scores must be numbers; 'GBR' has 'high' for MAS$"),
+    (dict(variances=[1, 2]), r"^variances must be a dict or Series dimension → variance, got list$"),
+    (dict(variances={"PDI": 1, "IDV": 1, "MAS": 1}), r"^variances is missing columns \['UAI'\]"),
+    (dict(variances={"PDI": 1, "IDV": -2, "MAS": 1, "UAI": 1}),
+     r"^variance of IDV is -2; need a positive variance \(the table needs at least two countries with different "
+     r"scores, or pass variances=\)$"),
+    (dict(scores=TWO.assign(MAS=[55, 55])), r"^variance of MAS is 0; need a positive variance"),
+    (dict(home=5), r"^home country must be an ISO3 country code such as 'BGD', got 5$"),
+    (dict(hosts=5), r"^hosts must be ISO3 codes \(a list of str\), got int$"),
+    (dict(home="ZZZ"), r"^unknown home country 'ZZZ'; expected an ISO3 code present in the table \(2 countries\)$"),
+])
+def test_kogut_singh_error_messages(kwargs, message):
+    call = {"scores": TWO, "home": "BGD", **kwargs}
+    with pytest.raises(SmeTeachError, match=message):
+        kogut_singh(**call)
+
+
+def test_countries_are_found_by_name_and_close_matches_by_name_are_listed():
+    h = HOFSTEDE.set_index("iso3")
+    assert kogut_singh(h, " bangladesh ", "india").index.tolist() == ["IND"]
+    with pytest.raises(SmeTeachError, match=r"^unknown host country 'Indiaa'; close matches: IND; expected an ISO3"):
+        kogut_singh(h, "BGD", "Indiaa")
+    # a "country" column works as well as "name"
+    c = HOFSTEDE.rename(columns={"name": "country"})
+    assert kogut_singh(c, "Bangladesh", "Saudi Arabia", dimensions=["PDI"]).index.tolist() == ["SAU"]
+    # close matches of the code and of the name, each once
+    with pytest.raises(SmeTeachError, match=r"close matches: GBR; expected"):
+        kogut_singh(h, "GRB")
