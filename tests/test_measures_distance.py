@@ -324,3 +324,142 @@ def test_countries_are_found_by_name_and_close_matches_by_name_are_listed():
     # close matches of the code and of the name, each once
     with pytest.raises(SmeTeachError, match=r"close matches: GBR; expected"):
         kogut_singh(h, "GRB")
+
+
+def _toy(**changes) -> pd.DataFrame:
+    """Three made-up countries on the equator, facts chosen per test."""
+    t = pd.DataFrame({
+        "iso3": ["AAA", "BBB", "CCC"], "name": ["A-land", "B-land", "C-land"],
+        "population": [1e6, 1e6, 1e6], "capital_lat": [0.0, 0.0, 0.0], "capital_lon": [0.0, 1.0, 2.0],
+        "languages": ["aa", "bb", "cc"], "neighbours": ["", "", ""], "currency": ["AAD", "BBD", "CCD"]})
+    for col, values in changes.items():
+        t[col] = values
+    return t
+
+
+def test_cage_fact_limits_are_inclusive_and_messages_exact():
+    ok = _toy(capital_lat=[-90.0, 90.0, 0.0], capital_lon=[-180.0, 180.0, 0.0], population=[0.5, 1e6, 1e6])
+    out = cage_distance("AAA", ["BBB", "CCC"], ok)
+    assert out["distance_km"].tolist() == pytest.approx([np.pi * 6371.0088, np.pi / 2 * 6371.0088])
+    assert np.isfinite(out["economic"]).all()  # a population of 0.5 is positive
+    for col, bad, expect in [("capital_lat", 90.5, "between -90 and 90"), ("capital_lat", -90.5, "between -90 and 90"),
+                             ("capital_lon", 180.5, "between -180 and 180"), ("capital_lon", -181, "between -180 and 180"),
+                             ("population", 0.0, "> 0"), ("population", "many", "> 0")]:
+        t = _toy()
+        t[col] = t[col].astype(object)
+        t.loc[1, col] = bad
+        with pytest.raises(SmeTeachError, match=rf"^country 'BBB' has {col} = {bad!r}; expected a number {expect}$"):
+            cage_distance("AAA", ["BBB"], t)
+
+
+def test_cage_result_shape_and_empty_hosts():
+    out = cage_distance("AAA", ["BBB"], _toy())
+    assert out.columns.tolist() == ["common_language", "common_currency", "contiguous", "distance_km",
+                                    "log_population_gap", "cultural", "administrative", "geographic", "economic",
+                                    "total"]
+    assert out.index.name == "iso3" and out.index.tolist() == ["BBB"]
+    none = cage_distance("AAA", [], _toy())
+    assert len(none) == 0 and none.columns.tolist() == out.columns.tolist()
+
+
+def test_cage_economic_gap_uses_the_whole_tables_spread():
+    # populations 1e6, 2e6, 4e6: ln gaps ln2, ln4 over a spread ln4 → economic 0.5 and 1
+    out = cage_distance("AAA", ["BBB", "CCC"], _toy(population=[1e6, 2e6, 4e6]))
+    assert out["log_population_gap"].tolist() == pytest.approx([np.log(2), np.log(4)])
+    assert out["economic"].tolist() == pytest.approx([0.5, 1.0])
+    # a spread below 1 (ln 1.5) is still a spread: economic 1 for the other country
+    small = cage_distance("AAA", ["BBB"], _toy(population=[1e6, 1.5e6, 1e6]))
+    assert small.loc["BBB", "economic"] == pytest.approx(1.0)
+    # a country outside the comparison without a usable population does not enter the spread
+    gap = _toy(population=[1e6, 2e6, 0.0])
+    assert cage_distance("AAA", ["BBB"], gap).loc["BBB", "economic"] == pytest.approx(1.0)
+
+
+def test_cage_missing_currency_is_not_a_shared_currency_and_language_variants_match():
+    t = _toy(currency=[np.nan, np.nan, "CCD"], languages=["en_GB", "en", "EN-us;fr"])
+    out = cage_distance("AAA", ["BBB", "CCC"], t)
+    assert out["common_currency"].tolist() == [False, False] and out["administrative"].tolist() == [1.0, 1.0]
+    assert out["common_language"].tolist() == [True, True]  # en_GB = en = EN-us
+    commas = _toy(neighbours=["BBB,CCC", "", ""])
+    assert cage_distance("AAA", ["BBB", "CCC"], commas)["contiguous"].tolist() == [True, True]
+
+
+def test_cage_neighbour_and_table_messages():
+    t = _toy(neighbours=["BB", "", ""])
+    with pytest.raises(SmeTeachError, match=r"^neighbours of 'AAA' use the 2-letter code 'BB'; add an 'iso2' column to "
+                                            r"the countries table or give neighbours as ISO3 codes$"):
+        cage_distance("AAA", ["BBB"], t)
+    with pytest.raises(SmeTeachError, match=r"^neighbours of 'BBB': 'BBBB' is neither an ISO3 nor an ISO2 code$"):
+        cage_distance("AAA", ["BBB"], _toy(neighbours=["", "BBBB", ""]))
+    with pytest.raises(SmeTeachError, match=r"^expected a ';'-separated string or a list of codes, got 5$"):
+        cage_distance("AAA", ["BBB"], _toy(neighbours=["", 5, ""]))
+    with pytest.raises(SmeTeachError, match=r"^countries must be a pandas DataFrame, got list$"):
+        cage_distance("AAA", ["BBB"], [1])
+    with pytest.raises(SmeTeachError, match=r"^countries table is missing columns \['currency'\]; expected columns"):
+        cage_distance("AAA", ["BBB"], _toy().drop(columns="currency"))
+    with pytest.raises(SmeTeachError, match=r"^weights must be a dict CAGE dimension → weight, got list$"):
+        cage_distance("AAA", ["BBB"], _toy(), weights=[1])
+    with pytest.raises(SmeTeachError, match=r"^weights must lie between 0 and inf; found -1 at position 0$"):
+        cage_distance("AAA", ["BBB"], _toy(), weights={"cultural": -1})
+    with pytest.raises(SmeTeachError, match=r"^weights must not all be zero; got \{'cultural': 0\}$"):
+        cage_distance("AAA", ["BBB"], _toy(), weights={"cultural": 0})
+    # the iso3 column stays a column; the index is named iso3 and codes are normalised
+    t = _toy(iso3=[" aaa", "BBB", "ccc "])
+    assert cage_distance("AAA", None, t).index.tolist() == ["BBB", "CCC"]
+
+
+def test_cage_default_table_is_the_shipped_one():
+    out = cage_distance("BGD", ["IND"])
+    assert out.loc["IND", "contiguous"] and out.loc["IND", "common_currency"] == False  # noqa: E712
+
+
+def test_rank_destinations_small_market_and_psychic_by_hand():
+    c = countries()
+    r = rank_destinations("BGD", ["IND", "GBR", "IRL"], {"small_market": 1}, countries=c)
+    # 1 − (ln pop − ln min) / (ln max − ln min) over the candidates (1400e6, 67e6, 5e6)
+    span = np.log(1400e6 / 5e6)
+    assert r.loc["IND", "score_small_market"] == pytest.approx(0.0)
+    assert r.loc["GBR", "score_small_market"] == pytest.approx(1 - np.log(67e6 / 5e6) / span)
+    assert r.loc["IRL", "score_small_market"] == pytest.approx(1.0)
+    assert r.index.tolist() == ["IND", "GBR", "IRL"] and r["rank"].tolist() == [1, 2, 3]
+    assert r["rank"].dtype.kind == "i"
+    assert r["name"].tolist() == ["India", "United Kingdom", "Ireland"]
+    assert r.columns.tolist() == ["name", "score_small_market", "contribution_small_market", "total", "rank"]
+    # equal populations: no spread, nobody is a small market; a spread below 1 still ranks
+    same = rank_destinations("AAA", ["BBB", "CCC"], {"small_market": 1}, countries=_toy())
+    assert same["score_small_market"].tolist() == [0.0, 0.0]
+    near = rank_destinations("AAA", ["BBB", "CCC"], {"small_market": 1}, countries=_toy(population=[1e6, 1.2e6, 1e6]))
+    assert near.loc["BBB", "score_small_market"] == 0.0 and near.loc["CCC", "score_small_market"] == pytest.approx(1.0)
+    # psychic = Kogut-Singh / the largest among the candidates
+    h = pd.DataFrame({"PDI": [50, 51, 53, 100], "IDV": [50, 50, 50, 0], "MAS": [50, 50, 50, 0], "UAI": [50, 50, 50, 0]},
+                     index=["BGD", "IND", "GBR", "USA"])
+    ks = kogut_singh(h, "BGD", ["IND", "GBR"])
+    assert ks.max() < 1  # the far-away USA inflates the variances
+    p = rank_destinations("BGD", ["IND", "GBR"], {"psychic": 1}, countries=c, hofstede=h)
+    assert p.loc["GBR", "score_psychic"] == 1.0 and p.loc["IND", "score_psychic"] == pytest.approx(ks["IND"] / ks["GBR"])
+    # identical cultures: every distance 0, scores 0 (not 0/0)
+    flat = pd.DataFrame({"PDI": [50, 50, 50, 10], "IDV": [50] * 3 + [10], "MAS": [50] * 3 + [10], "UAI": [50] * 3 + [10]},
+                        index=["BGD", "IND", "GBR", "USA"])
+    assert rank_destinations("BGD", ["IND", "GBR"], {"psychic": 1}, countries=c, hofstede=flat)[
+        "score_psychic"].tolist() == [0.0, 0.0]
+    # no candidate in the Hofstede table: no psychic score, everyone ranked last together
+    none = rank_destinations("BGD", ["IRL", "FRA"], {"psychic": 1}, countries=c, hofstede=h)
+    assert none["score_psychic"].isna().all() and none["rank"].tolist() == [1, 1]
+
+
+def test_rank_destinations_ties_share_the_best_rank_and_candidate_forms():
+    three = pd.concat([_toy(), _toy(iso3=["DDD", "EEE", "FFF"], capital_lon=[5.0, 1.0, 1.0])], ignore_index=True)
+    r = rank_destinations("AAA", ["BBB", "EEE", "FFF"], {"geographic": 1}, countries=three)
+    assert r["rank"].tolist() == [1, 1, 1]  # the same distance from AAA: "min" ranks
+    one = rank_destinations("AAA", "BBB", {"geographic": 1}, countries=_toy())
+    assert one.index.tolist() == ["BBB"]
+    for bad in (5, {"BBB": 1}, b"BBB"):
+        with pytest.raises(SmeTeachError, match=r"^candidates must be a list of ISO3 codes, got "):
+            rank_destinations("AAA", bad, {"geographic": 1}, countries=_toy())
+    for empty in ([], None):
+        with pytest.raises(SmeTeachError, match=r"^candidates is empty; expected a list of ISO3 codes$"):
+            rank_destinations("AAA", empty, {"geographic": 1}, countries=_toy())
+    with pytest.raises(SmeTeachError, match=r"^the 'psychic' factor needs hofstede= a Hofstede table \(see kogut_singh\)$"):
+        rank_destinations("AAA", ["BBB"], {"psychic": 1}, countries=_toy())
+    with pytest.raises(SmeTeachError, match=r"^hofstede must be a pandas DataFrame, got list$"):
+        rank_destinations("AAA", ["BBB"], {"psychic": 1}, countries=_toy(), hofstede=[1])
