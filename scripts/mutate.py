@@ -31,8 +31,10 @@ EQUIVALENTS = REPO / "mutation-equivalents.md"
 
 #: target -> (what it covers, mutmut name patterns). The engine's record/regrade step is limited to
 #: the helpers its fast tests reach in under a second each (see mutation-equivalents.md, "Scope").
+#: the measures modules, one mutmut run each (a run that is stopped early has finished whole modules)
+MEASURES = ["_entry", "_marginal", "_diversification", "_distance", "_readiness", "_network", "_stages", "_propagation"]
 TARGETS = {
-    "measures": ("sme_teach/measures (every module)", ["sme_teach.measures.*"]),
+    "measures": ("sme_teach/measures (every module)", [f"sme_teach.measures.{m}.*" for m in MEASURES]),
     "grading-checks": ("sme_teach/grading/_expect.py (expect_frame, expect_series, expect_value)",
                        ["sme_teach.grading._expect.*"]),
     "grading-record": ("sme_teach/grading/_engine.py: submission fingerprint and grading log",
@@ -96,23 +98,30 @@ def forget_survivors(names) -> int:
     return reset
 
 
-def run_target(name: str, jobs: int) -> float:
+def run_target(name: str, jobs: int, seconds: dict) -> None:
+    """Run mutmut on the target, one module at a time; wall times go into ``seconds``."""
     _, patterns = TARGETS[name]
-    cmd = [str(Path(sys.executable).parent / "mutmut"), "run", "--max-children", str(jobs), *patterns]
-    print(f"[mutate] {name}: {' '.join(cmd)}", flush=True)
-    t0 = time.perf_counter()
-    log = OUT / f"{name}.log"
-    with open(log, "w") as fh:
-        proc = subprocess.run(cmd, cwd=REPO, stdout=fh, stderr=subprocess.STDOUT)
-    seconds = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise SystemExit(f"mutmut failed for {name} (exit {proc.returncode}); see {log}")
-    return seconds
+    total = 0.0
+    for pattern in patterns:
+        cmd = [str(Path(sys.executable).parent / "mutmut"), "run", "--max-children", str(jobs), pattern]
+        print(f"[mutate] {name}: {' '.join(cmd)}", flush=True)
+        t0 = time.perf_counter()
+        log = OUT / f"{pattern.rstrip('.*')}.log"
+        with open(log, "w") as fh:
+            proc = subprocess.run(cmd, cwd=REPO, stdout=fh, stderr=subprocess.STDOUT)
+        took = time.perf_counter() - t0
+        total += took
+        seconds[f"{name}:{pattern}"] = took
+        if proc.returncode != 0:
+            raise SystemExit(f"mutmut failed for {pattern} (exit {proc.returncode}); see {log}")
+        print(f"[mutate]   {pattern}: {took:.0f} s", flush=True)
+    seconds[name] = total
 
 
 def summarize(names, seconds: dict, jobs: int) -> dict:
     (results, durations), equivalents = _results(), _equivalents()
-    summary = {"tool": "mutmut", "jobs": jobs, "targets": {}}
+    summary = {"tool": "mutmut", "jobs": jobs, "targets": {},
+               "wall_seconds": {k: round(v, 1) for k, v in seconds.items()}}
     lines = ["# Mutation testing report", "",
              f"mutmut, {jobs} worker(s); score = killed / (mutants − explained equivalents). "
              "Equivalent mutants are explained in `mutation-equivalents.md`.", ""]
@@ -153,7 +162,11 @@ def summarize(names, seconds: dict, jobs: int) -> dict:
                   f"- mutants: {total} (killed {len(killed)}, surviving {len(live)}, explained equivalent {len(equiv)}"
                   + (f", not checked/other {len(other)}" if other else "") + ")",
                   f"- raw score (equivalents counted as surviving): {'n/a' if raw is None else f'{100 * raw:.1f} %'}",
-                  f"- wall time: {seconds[name]:.0f} s" if name in seconds else "- wall time: (report only)", ""]
+                  f"- wall time: {seconds[name]:.0f} s" if name in seconds else "- wall time: (report only)"]
+        per_module = [(k.split(":", 1)[1], v) for k, v in seconds.items() if k.startswith(name + ":")]
+        if len(per_module) > 1:
+            lines.append("- wall time per module: " + ", ".join(f"{p.rstrip('.*')} {v:.0f} s" for p, v in per_module))
+        lines.append("")
         lines += ["| module | killed | surviving | equivalent | score | seconds in tests |",
                   "| --- | --- | --- | --- | --- | --- |"]
         for mod, b in sorted(by_module.items()):
@@ -189,13 +202,13 @@ def main(argv=None) -> int:
         print(f"[mutate] re-testing {forget_survivors(names)} surviving mutants")
     if not args.report_only:
         for name in names:
-            seconds[name] = run_target(name, args.jobs)
+            run_target(name, args.jobs, seconds)
     # the report covers every target that has results; wall times of earlier runs are kept
     previous = OUT / "score.json"
     if previous.exists():
-        for name, t in json.loads(previous.read_text()).get("targets", {}).items():
-            if name in TARGETS and name not in seconds and t.get("seconds") is not None:
-                seconds[name] = t["seconds"]
+        old = json.loads(previous.read_text())
+        for key, value in old.get("wall_seconds", {}).items():
+            seconds.setdefault(key, value)
     summary = summarize(list(TARGETS), seconds, args.jobs)
     for name, t in summary["targets"].items():
         if not t["mutants"]:

@@ -97,6 +97,10 @@ def test_fingerprint_covers_the_whole_folder_and_force_regrades(course, unreadab
     (path.parent / "notes.txt").write_text("a file beside the notebook")
     assert grading.grade("ps1", course, students=["fp"], **NO_KERNEL).skipped == []
     assert grading.grade("ps1", course, students=["fp"], **NO_KERNEL).skipped == ["fp"]
+    # renaming a file (same bytes) is a change too: names are part of the fingerprint
+    (path.parent / "notes.txt").rename(path.parent / "notes-v2.txt")
+    assert grading.grade("ps1", course, students=["fp"], **NO_KERNEL).skipped == []
+    assert grading.grade("ps1", course, students=["fp"], **NO_KERNEL).skipped == ["fp"]
     forced = grading.grade("ps1", course, students=["fp"], force=True, **NO_KERNEL)
     assert forced.skipped == [] and [o.student for o in forced.outcomes] == ["fp"]
 
@@ -129,3 +133,14 @@ def test_edit_one_answer_then_delete_a_grade_cell_changes_the_score(course):
     assert cells["test_q2_edge"] == (0.0, False), "a deleted test is worth 0 and does not wait for a TA"
     assert cells["test_q2_value"] == (2.0, False)
     assert _score(course, "ed") == 7.0
+
+
+def test_a_line_cut_short_by_a_crash_does_not_hide_later_records(course, unreadable):
+    """grading_log.jsonl is append-only; a half-written line (a crash) is skipped, not the end of the log."""
+    from sme_teach import grading
+
+    log = course / "grading_log.jsonl"
+    grading.grade("ps1", course, students=["fp"], **NO_KERNEL)  # the submission's current state is recorded
+    lines = log.read_text().splitlines()
+    log.write_text("\n".join(['{"assignment": "ps1", "student": "zz", "stat'] + lines) + "\n")
+    assert grading.grade("ps1", course, students=["fp"], **NO_KERNEL).skipped == ["fp"]
