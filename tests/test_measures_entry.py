@@ -43,3 +43,22 @@ def test_errors():
         recommend_entry_mode(data=pd.DataFrame({"asset_specificity": [0.1]}))
     with pytest.raises(SmeTeachError, match="not both"):
         recommend_entry_mode(0.5, data=pd.DataFrame())
+
+
+def test_rule_limits_are_the_documented_ones():
+    # rule 1: capacity = mean(size, experience) < high / 1.5 → export. high = 0.75: the limit is 0.5.
+    at_limit = recommend_entry_mode(0.2, 0.2, 0.2, 0.6, 0.4, high=0.75)  # capacity exactly 0.5: not limited
+    assert at_limit.mode == "direct export"
+    assert at_limit.reasons[0] == "size and experience allow a larger commitment (capacity 0.50)"
+    below = recommend_entry_mode(0.2, 0.2, 0.2, 0.5, 0.4, high=0.75)  # capacity 0.45 < 0.5
+    assert below.reasons[0] == "size and experience are limited (capacity 0.45 < 0.50): commit few resources"
+    lopsided = recommend_entry_mode(0.2, 0.2, 0.2, 0.9, 0.1, high=0.75)  # mean, not a third of the sum
+    assert lopsided.reasons[0].startswith("size and experience allow a larger commitment (capacity 0.50)")
+    # experience < high / 2.5 → indirect export. high = 0.5: the limit is 0.2.
+    edge = recommend_entry_mode(0.2, 0.2, 0.2, 0.0, 0.2)
+    assert edge.mode == "direct export" and edge.reasons[1].startswith("some international experience (0.20)")
+    little = recommend_entry_mode(0.2, 0.2, 0.2, 0.0, 0.18)
+    assert little.mode == "indirect export"
+    assert little.reasons == [
+        "size and experience are limited (capacity 0.09 < 0.33): commit few resources",
+        "little international experience (0.18): let an export house or agent carry the foreign-market work"]
