@@ -45,3 +45,17 @@ def test_errors():
         expected_net_benefit({"kpi": "x"})
     with pytest.raises(SmeTeachError, match="delta"):
         sensitivity(KPIS, delta=2)
+
+
+def test_verdict_reads_as_a_sentence():
+    # ENB = p × benefit − cost per KPI, summed: 0.3×500 − 100 + 0.5×120 − 50 + 0.25×(−80) = 40
+    assert str(expected_net_benefit(KPIS)) == "expected net benefit 40.00 (worth pursuing)"
+    # 0.3×500 − 200 + 10 − 20 = −60
+    losing = expected_net_benefit(KPIS.assign(cost=[200.0, 50.0, 0.0]))
+    assert not losing.worthwhile
+    assert str(losing) == "expected net benefit -60.00 (not worth pursuing on these numbers)"
+    # break-even (0.5 × 100 − 50 = 0) is not "worth pursuing": gains must exceed costs
+    even = expected_net_benefit(pd.DataFrame({"kpi": ["x"], "benefit": [100.0], "cost": [50.0], "probability": [0.5]}))
+    assert even.total == 0.0 and not even.worthwhile and str(even).endswith("(not worth pursuing on these numbers)")
+    big = expected_net_benefit(pd.DataFrame({"kpi": ["x"], "benefit": [12345.0], "cost": [0.0], "probability": [1.0]}))
+    assert str(big) == "expected net benefit 12,345.00 (worth pursuing)"
