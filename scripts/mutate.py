@@ -158,6 +158,8 @@ def summarize(names, seconds: dict, jobs: int) -> dict:
             "surviving": live, "equivalent_mutants": equiv,
         }
         pct = "n/a" if score is None else f"{100 * score:.1f} %"
+        if other:
+            pct += f" (PARTIAL: {total} of {total + len(other)} mutants checked)"
         lines += [f"## {name}: {pct}", "", f"{what}", "",
                   f"- mutants: {total} (killed {len(killed)}, surviving {len(live)}, explained equivalent {len(equiv)}"
                   + (f", not checked/other {len(other)}" if other else "") + ")",
@@ -214,8 +216,9 @@ def main(argv=None) -> int:
         if not t["mutants"]:
             continue
         score = "n/a" if t["score"] is None else f"{100 * t['score']:.1f} %"
+        partial = f"; PARTIAL, {t['not_checked_or_other']} not checked" if t["not_checked_or_other"] else ""
         print(f"[mutate] {name}: {score} ({t['killed']} killed, {t['survived']} surviving, "
-              f"{t['equivalent']} equivalent of {t['mutants']})" + (f" in {t['seconds']:.0f} s" if t["seconds"] else ""))
+              f"{t['equivalent']} equivalent of {t['mutants']}{partial})" + (f" in {t['seconds']:.0f} s" if t["seconds"] else ""))
     print(f"[mutate] report: {OUT / 'report.md'}")
     return 0
 
