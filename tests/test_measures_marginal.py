@@ -77,7 +77,10 @@ def test_kpi_table_messages_and_index_handling():
         sensitivity(KPIS, delta=1.5)
     # a KPI table with its own index gives the same result, without an extra column
     named = KPIS.set_axis(["k1", "k2", "k3"])
-    assert expected_net_benefit(named).table.columns.tolist() == expected_net_benefit(KPIS).table.columns.tolist()
+    for table in (KPIS, named):
+        t = expected_net_benefit(table).table
+        assert t.columns.tolist() == ["kpi", "benefit", "cost", "probability", "expected_benefit", "expected_net_benefit"]
+        assert t.index.tolist() == [0, 1, 2]
     s = sensitivity(named)
     assert s.columns.tolist() == ["kpi", "parameter", "low_value", "high_value", "total_low", "total_high", "swing"]
     assert s.index.tolist() == list(range(9))
