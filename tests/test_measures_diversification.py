@@ -148,3 +148,14 @@ def test_shapes_and_forms():
     d = doi_index(pd.DataFrame({"fsts": [0.2, 1.0]}, index=["x", "y"]))
     assert d.name == "doi" and d.index.tolist() == ["x", "y"] and d.tolist() == [0.2, 1.0]
     assert doi_index({"fsts": 1 / 3, "osts": 1 / 3, "pdio": 1 / 3}) == 0.333333333333  # rounded to 12 places
+
+
+def test_more_messages_whole():
+    with pytest.raises(SmeTeachError, match=r"^tol must lie between 0 and inf; got -1$"):
+        entropy_diversification([1.0], tol=-1)
+    with pytest.raises(SmeTeachError, match=r"^data has column 'fsts' more than once; expected each column once$"):
+        doi_index(pd.DataFrame([[0.1, 0.2]], columns=["fsts", "fsts"]))
+    # a True/False column beside a missing share: the message still names the missing cell
+    mixed = pd.DataFrame({"EU": [True, False], "US": [np.nan, 1.0]}, index=["a", "b"])
+    with pytest.raises(SmeTeachError, match=r"^expected finite numbers; row 'a', column 'US' holds nan$"):
+        entropy_diversification(mixed)
