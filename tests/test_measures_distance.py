@@ -463,3 +463,31 @@ def test_rank_destinations_ties_share_the_best_rank_and_candidate_forms():
         rank_destinations("AAA", ["BBB"], {"psychic": 1}, countries=_toy())
     with pytest.raises(SmeTeachError, match=r"^hofstede must be a pandas DataFrame, got list$"):
         rank_destinations("AAA", ["BBB"], {"psychic": 1}, countries=_toy(), hofstede=[1])
+
+
+def test_kogut_singh_more_edges():
+    import warnings
+
+    v = {"PDI": 400, "IDV": 600, "MAS": 300, "UAI": 500}
+    with pytest.raises(SmeTeachError, match=r"^dimension 'PDI' is listed twice in dimensions=\['IDV', 'PDI', 'PDI'\]$"):
+        kogut_singh(TWO, "BGD", dimensions=["IDV", "PDI", "PDI"])
+    with pytest.raises(SmeTeachError, match=r"^Hofstede table is missing columns \['LTO'\]"):
+        kogut_singh(TWO, "BGD", dimensions=["PDI", "LTO"])
+    with pytest.raises(SmeTeachError, match=r"^variances must be finite numbers; found NaN or infinity at position 1$"):
+        kogut_singh(TWO, "BGD", variances={"PDI": 1, "IDV": np.nan, "MAS": 1, "UAI": 1})
+    # variances below 1 are fine (scores on a 0-1 scale have them)
+    small = kogut_singh(TWO / 100, "BGD", variances={d: 0.5 for d in v})
+    assert small["GBR"] == pytest.approx(((0.45 ** 2 + 0.69 ** 2 + 0.11 ** 2 + 0.25 ** 2) / 0.5) / 4)
+    # a host sharing exactly one dimension with the home: under "skip" its index is that one term
+    one = pd.concat([TWO, pd.DataFrame({"PDI": [77], "IDV": [np.nan], "MAS": [np.nan], "UAI": [np.nan]}, index=["IND"])])
+    assert kogut_singh(one, "BGD", "IND", variances=v, missing="skip")["IND"] == pytest.approx(9 / 400)
+    d = kogut_singh(one, "BGD", variances=v, missing="skip", details=True)
+    assert d.loc["IND", "PDI"] == pytest.approx(9 / 400) and d.loc["IND", "n"] == 1
+    assert all(d[c].dtype == float for c in ["PDI", "IDV", "MAS", "UAI", "kogut_singh"])
+    # a host with nothing in common: NaN, silently (no RuntimeWarning shown to a student)
+    none = pd.concat([TWO, pd.DataFrame({"PDI": [np.nan], "IDV": [np.nan], "MAS": [np.nan], "UAI": [np.nan]},
+                                        index=["XXX"])])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(kogut_singh(none, "BGD", "XXX", variances=v, missing="skip")["XXX"])
+        assert kogut_singh(none, "BGD", variances=v, missing="skip", details=True).loc["XXX"].isna().sum() == 5
