@@ -64,13 +64,22 @@ def _results() -> tuple[dict, dict]:
 
 
 def _equivalents() -> dict:
-    """mutant name -> reason, from the list items "- `name`: reason" of mutation-equivalents.md."""
+    """mutant name -> reason, from the list items of mutation-equivalents.md:
+    "- `full.name__mutmut_7`, `…_9`: reason" (``…_9`` = the same function's mutant 9)."""
     found = {}
     if EQUIVALENTS.exists():
         for line in EQUIVALENTS.read_text().splitlines():
-            m = re.match(r"^\s*[-*]\s+`([\w.ǁ]+__mutmut_\d+)`\s*[:—-]\s*(.+)$", line)
-            if m:
-                found[m.group(1)] = m.group(2).strip()
+            m = re.match(r"^\s*[-*]\s+((?:`[^`]+`\s*,?\s*)+):\s*(.+)$", line)
+            if not m:
+                continue
+            prefix = None
+            for token in re.findall(r"`([^`]+)`", m.group(1)):
+                full = re.match(r"^([\w.ǁ]+__mutmut_)(\d+)$", token)
+                if full:
+                    prefix = full.group(1)
+                    found[token] = m.group(2).strip()
+                elif prefix and re.match(r"^…_\d+$", token):
+                    found[prefix + token[2:]] = m.group(2).strip()
     return found
 
 
