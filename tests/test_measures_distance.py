@@ -491,3 +491,12 @@ def test_kogut_singh_more_edges():
         warnings.simplefilter("error")
         assert np.isnan(kogut_singh(none, "BGD", "XXX", variances=v, missing="skip")["XXX"])
         assert kogut_singh(none, "BGD", variances=v, missing="skip", details=True).loc["XXX"].isna().sum() == 5
+
+
+def test_cage_without_the_datasets_module_says_to_pass_a_table(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sme_teach.datasets", None)  # as if the loaders were not installed
+    with pytest.raises(SmeTeachError, match=r"^no countries table given and sme_teach\.datasets\.load_countries is "
+                                            r"not available; pass countries= a DataFrame$"):
+        cage_distance("BGD", ["IND"])
