@@ -96,12 +96,13 @@ def forget_survivors(names) -> int:
     """Reset the verdict of surviving mutants of ``names`` so that the next run tests them again
     (after new tests were written; mutmut itself only re-tests mutants of changed functions)."""
     patterns = [p for n in names for p in TARGETS[n][1]]
+    equivalent = _equivalents()  # explained already: no need to run them again
     reset = 0
     for meta in (REPO / "mutants").rglob("*.py.meta"):
         data = json.loads(meta.read_text())
         codes = data.get("exit_code_by_key", {})
         for key, code in codes.items():
-            if code in SURVIVED and _matches(key, patterns):
+            if code in SURVIVED and key not in equivalent and _matches(key, patterns):
                 codes[key] = None
                 reset += 1
         meta.write_text(json.dumps(data))
