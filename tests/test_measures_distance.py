@@ -500,3 +500,25 @@ def test_cage_without_the_datasets_module_says_to_pass_a_table(monkeypatch):
     with pytest.raises(SmeTeachError, match=r"^no countries table given and sme_teach\.datasets\.load_countries is "
                                             r"not available; pass countries= a DataFrame$"):
         cage_distance("BGD", ["IND"])
+
+
+@pytest.mark.parametrize("args, name, bad, limits", [
+    ((91, 0, 0, 0), "lat1", 91, "-90 and 90"), ((0, 0, -90.5, 0), "lat2", -90.5, "-90 and 90"),
+    ((0, -180.5, 0, 0), "lon1", -180.5, "-180 and 180"), ((0, 0, 0, 181), "lon2", 181, "-180 and 180"),
+    ((0, 0, 0, -181), "lon2", -181, "-180 and 180"), ((0, 181, 0, 0), "lon1", 181, "-180 and 180"),
+    ((0, 0, 91, 0), "lat2", 91, "-90 and 90"), ((-91, 0, 0, 0), "lat1", -91, "-90 and 90"),
+])
+def test_great_circle_limits_named_and_inclusive(args, name, bad, limits):
+    with pytest.raises(SmeTeachError, match=rf"^{name} must lie between {limits}; got {bad:g}$"):
+        great_circle_km(*args)
+
+
+def test_great_circle_edges_by_hand():
+    # pole to pole: half the circumference; antipodes on the equator likewise (h = 1 exactly, clipped)
+    half = np.pi * 6371.0088
+    assert great_circle_km(-90, 0, 90, 0) == pytest.approx(half)
+    assert great_circle_km(0, -180, 0, 0) == pytest.approx(half) and great_circle_km(0, 0, 0, 180) == pytest.approx(half)
+    assert great_circle_km(0, 180, 0, -180) == pytest.approx(0.0, abs=1e-6)  # the same meridian
+    # points a hair apart: h is tiny but never negative, the distance tiny and finite
+    d = great_circle_km(10.0, 20.0, 10.0, 20.0 + 1e-9)
+    assert 0 <= d < 1e-3 and np.isfinite(d)
