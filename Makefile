@@ -11,8 +11,11 @@ LAB_ARGS ?=
 # JupyterLab refuses to run as root without this flag (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 PYTEST_ARGS ?= -n 2
+# branch coverage of sme_teach (config: [tool.coverage] in pyproject.toml); floors: tests/coverage_floors.json
+COV_ARGS ?= --cov --cov-report=html --cov-report=json
+MUTATE_JOBS ?= 1
 
-.PHONY: lab test install install-dev install-data browser hub assets sandbox fonts data bench site slides workshop clean help
+.PHONY: lab test install install-dev install-data browser hub assets sandbox fonts data bench site slides workshop mutate clean help
 
 help:
 	@echo "make lab    - install into $(VENV) and open the course in JupyterLab"
@@ -22,6 +25,7 @@ help:
 	@echo "make site   - build the static course website into course/_build/html (offline, Jupyter Book 1)"
 	@echo "make slides - build a reveal.js lecture deck per lesson into course/_build/html/slides (offline)"
 	@echo "make assets - install MathJax and reveal.js (npm) into $(VENV)/node: the site and slides serve them"
+	@echo "make mutate - mutation testing of sme_teach/measures and the grading checks (mutmut; slow, not in make test)"
 	@echo "make data   - regenerate datasets/ (synthetic files bit-identically, countries from installed packages)"
 
 $(BIN)/python:
@@ -84,7 +88,17 @@ fonts:
 	@bash scripts/ensure_fonts.sh
 
 test: install-dev browser hub assets sandbox fonts
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS) $(COV_ARGS)
+	$(BIN)/python scripts/check_coverage.py
+
+# Mutation testing (mutmut, [tool.mutmut] in pyproject.toml) over the fast unit tests only; report in
+# test-output/mutation/. One worker by default (MUTATE_JOBS=2 on a machine of your own).
+$(VENV)/.installed-mutate: pyproject.toml $(VENV)/.installed-dev
+	$(UV) pip install --quiet --python $(BIN)/python -e '.[dev,mutate]'
+	touch $@
+
+mutate: $(VENV)/.installed-mutate
+	$(BIN)/python scripts/mutate.py --jobs $(MUTATE_JOBS) $(MUTATE_TARGETS)
 
 data: install-data
 	$(BIN)/python scripts/make_data.py
@@ -122,4 +136,4 @@ slides: $(VENV)/.installed-site assets
 	@echo "Open course/_build/html/slides/index.html in a browser."
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis test-output
+	rm -rf $(VENV) .pytest_cache .hypothesis test-output mutants

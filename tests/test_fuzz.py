@@ -428,6 +428,100 @@ class Spec(NamedTuple):
     check: Callable = _ok_any
     examples: int = 40
     allowed: tuple = ()  # further exceptions that are part of the contract (AssertionError for grading)
+    # for answer checks: kw -> True (the answer is right), False (wrong) or None (not clear-cut), judged
+    # independently of the check; a check that accepts a wrong answer or rejects a right one fails
+    verdict: Callable | None = None
+
+
+# --- independent judges for the grade-cell checks (expect_frame / expect_series / expect_value)
+
+def _is_number(x) -> bool:
+    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_))
+
+
+def _same(a, b, atol, rtol):
+    """Is found value ``a`` the expected ``b``? True / False / None when the pair is not clear-cut."""
+    def missing(x):
+        return x is None or (isinstance(x, (float, np.floating)) and math.isnan(x))
+
+    if missing(a) or missing(b):
+        return missing(a) and missing(b)
+    if _is_number(a) and _is_number(b):
+        try:
+            return abs(float(a) - float(b)) <= atol + rtol * abs(float(b))
+        except OverflowError:
+            return a == b
+    if isinstance(b, (bool, np.bool_)):
+        return isinstance(a, (bool, np.bool_)) and bool(a) == bool(b)
+    if isinstance(a, str) and isinstance(b, str):
+        return a == b
+    if _is_number(b) and isinstance(a, (str, bytes, list, bool, np.bool_)):
+        return False
+    return None
+
+
+def _combine(verdicts):
+    verdicts = list(verdicts)
+    return False if False in verdicts else (None if None in verdicts else True)
+
+
+def _labels_ok(labels, wanted):
+    try:
+        found = set(labels)
+    except TypeError:
+        return False
+    return len(found) == len(list(labels)) and found == set(wanted)
+
+
+def _tolerances(kw):
+    return float(kw.get("atol", 1e-6)), float(kw.get("rtol", 1e-6))
+
+
+def _frame_verdict(kw):
+    ans, exp, key = kw["answer"], kw.get("expected"), kw.get("key")
+    if not isinstance(ans, pd.DataFrame):
+        return False
+    if exp is None:
+        return None
+    cols = kw["columns"] if kw.get("columns") is not None else list(exp.columns)
+    if ans.columns.has_duplicates or sorted(map(str, ans.columns)) != sorted(map(str, cols)):
+        return False
+    if key not in ans.columns:
+        return False
+    if not _labels_ok(list(ans[key]), list(exp[key])):
+        return False
+    a, e = ans.set_index(key), exp.set_index(key)
+    if any(c not in a.columns for c in e.columns):
+        return None
+    atol, rtol = _tolerances(kw)
+    return _combine(_same(a[c][k], e[c][k], atol, rtol) for c in e.columns for k in e.index)
+
+
+def _series_verdict(kw):
+    ans, exp = kw["answer"], kw.get("expected")
+    if not isinstance(ans, pd.Series):
+        return False
+    if exp is None:
+        return None
+    wanted = kw["index"] if kw.get("index") is not None else list(exp.index)
+    if not _labels_ok(list(ans.index), wanted):
+        return False
+    if kw.get("ordered") and list(ans.index) != list(wanted):
+        return False
+    if set(wanted) != set(exp.index):
+        return None
+    atol, rtol = _tolerances(kw)
+    return _combine(_same(ans[k], exp[k], atol, rtol) for k in exp.index)
+
+
+def _value_verdict(kw):
+    ans, exp = kw["answer"], kw["expected"]
+    if _is_number(exp) and not isinstance(ans, (int, float, np.integer, np.floating)):
+        return False
+    if isinstance(ans, (list, np.ndarray, pd.Series)) or isinstance(exp, (list, np.ndarray, pd.Series)):
+        return None
+    atol, rtol = _tolerances(kw)
+    return _same(ans, exp, atol, rtol)
 
 
 GRAPH_PARAMS = dict(
@@ -620,27 +714,31 @@ FUZZ: dict[str, Spec] = {
         kind=any_bad(typos(["builds", "moderates"]))), _ok_frame),
     # ---------------------------------------------------------------- grading (pure helpers)
     "grading.expect_frame": Spec(grading.expect_frame, dict(answer=FRAME, expected=FRAME, key="firm", what="firm"), dict(
-        answer=any_bad(mutated(FRAME), st.just(FRAME.assign(firm=[["a"], ["b"], ["c"]]))),
+        answer=any_bad(mutated(FRAME), st.sampled_from([
+            FRAME.assign(firm=[["a"], ["b"], ["c"]]),
+            pd.concat([FRAME, pd.DataFrame({"firm": ["F04"], "stage": [1]})], ignore_index=True),  # extra row
+            FRAME.assign(stage=[1, 3, 3]), FRAME.iloc[::-1], FRAME[["stage", "firm"]]])),
         expected=any_bad(mutated(FRAME), st.sampled_from([SERIES, 5])),
         key=any_bad(typos(["firm"]), st.sampled_from([["firm"], 0])),
         columns=any_bad(st.sampled_from([5, ["firm"], ["firm", "firm", "stage"]])),
         rows=any_bad(st.sampled_from([5, ["F01"], [["F01"]]])),
         what=WRONG_TYPES, name=WRONG_TYPES, atol=BAD_NUMBERS, rtol=BAD_NUMBERS,
-    ), _ok_none, allowed=(AssertionError,)),
+    ), _ok_none, allowed=(AssertionError,), verdict=_frame_verdict),
     "grading.expect_series": Spec(grading.expect_series, dict(answer=SERIES, expected=SERIES, what="country"), dict(
-        answer=any_bad(st.sampled_from([SERIES * 2, SERIES.iloc[:1], pd.Series([[1], [2]], index=["IND", "GBR"]),
+        answer=any_bad(st.sampled_from([SERIES * 2, SERIES.iloc[:1], pd.concat([SERIES, pd.Series({"USA": 1.0})]),
+                                        SERIES.iloc[::-1], SERIES.replace(0.4, 0.41), pd.Series([[1], [2]], index=["IND", "GBR"]),
                                         pd.Series({"IND": NAN, "GBR": INF}), SERIES.to_frame(),
                                         pd.concat([SERIES, SERIES]), pd.Series(dtype=float)])),
         expected=any_bad(st.sampled_from([FRAME, 5, pd.concat([SERIES, SERIES]), pd.Series([[1], [2]])])),
         index=any_bad(st.sampled_from([5, ["IND"], [["IND"]]])),
         what=WRONG_TYPES, name=WRONG_TYPES, atol=BAD_NUMBERS, rtol=BAD_NUMBERS, ordered=BAD_BOOL,
-    ), _ok_none, allowed=(AssertionError,)),
+    ), _ok_none, allowed=(AssertionError,), verdict=_series_verdict),
     "grading.expect_value": Spec(grading.expect_value, dict(answer=0.25, expected=0.25), dict(
         answer=any_bad(BAD_NUMBERS, st.sampled_from([np.array([0.25, 0.25]), pd.Series([0.25]), 10**400,
                                                      np.float64("nan"), "0.25", [0.25]])),
         expected=any_bad(BAD_NUMBERS, st.sampled_from([np.array([1, 2]), pd.Series([0.25]), 10**400, [0.25]])),
         name=WRONG_TYPES, atol=BAD_NUMBERS, rtol=BAD_NUMBERS,
-    ), _ok_none, allowed=(AssertionError,)),
+    ), _ok_none, allowed=(AssertionError,), verdict=_value_verdict),
     "grading.student_seed": Spec(grading.student_seed, dict(student="s001"), dict(
         student=any_bad(), salt=WRONG_TYPES), _ok_seed),
     # ---------------------------------------------------------------- workshop
@@ -911,14 +1009,14 @@ def _short(obj, limit=300):
     return r if len(r) <= limit else r[:limit] + "..."
 
 
-def _call(spec: Spec, corrupted):
+def _kwargs(spec: Spec, corrupted) -> dict:
     kw = copy.deepcopy(spec.valid)
     for param, value in corrupted:
         if param == "**":
             kw.update(value)
         else:
             kw[param] = value
-    return kw, spec.func(**kw)
+    return kw
 
 
 def _cases(spec: Spec):
@@ -935,8 +1033,9 @@ def test_fuzz(qualname):
     @settings(max_examples=spec.examples if spec.bad else 1, **FUZZ_SETTINGS)
     @given(corrupted=_cases(spec))
     def run(corrupted):
+        kw = _kwargs(spec, corrupted)
         try:
-            kw, out = _call(spec, corrupted)
+            out = spec.func(**copy.deepcopy(kw))
         except SmeTeachError as exc:
             msg = str(exc)
             assert corrupted, f"{qualname} rejected its valid call: {msg}"
@@ -948,10 +1047,15 @@ def test_fuzz(qualname):
             return
         except spec.allowed as exc:
             assert str(exc).strip(), f"{qualname}: empty {type(exc).__name__} for {_short(corrupted)}"
+            if spec.verdict is not None:
+                assert spec.verdict(kw) is not True, (
+                    f"{qualname} rejected a right answer ({exc}); input {_short(corrupted)}")
             return
         except Exception as exc:  # noqa: BLE001 — anything else is the bug we are looking for
             tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)[-4:])
             pytest.fail(f"{qualname} raised {type(exc).__name__}: {exc}\nbad input: {_short(corrupted)}\n{tb}")
         spec.check(out, kw)
+        if spec.verdict is not None:
+            assert spec.verdict(kw) is not False, f"{qualname} accepted a wrong answer: {_short(corrupted)}"
 
     run()

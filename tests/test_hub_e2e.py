@@ -20,6 +20,7 @@ import glob
 import json
 import os
 import pwd
+import re
 import secrets
 import shutil
 import signal
@@ -48,6 +49,8 @@ PG_BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
 # what each student writes: (q1 solution?, q2 solution?) -> expected auto score out of 8
 WORK = {"s1": (True, True), "s2": (True, False), "s3": (False, False)}
 EXPECTED = {"s1": 8.0, "s2": 5.0, "s3": 0.0}
+# the notebook is worth 8 autograded + 3 manually graded points (tests/fixtures/make_course.py)
+MAX_SCORE = 11.0
 
 
 def _skip_reason() -> str | None:
@@ -399,7 +402,10 @@ def test_nbgrader_cycle_on_jupyterhub(site: Site):
         assert f"work of {site.users[s]}" in html, f"{s}'s feedback is not about {s}'s own submission"
         for other in set(WORK) - {s}:
             assert site.users[other] not in html, f"{s}'s feedback mentions {other}"
-        assert f"{EXPECTED[s]:g}" in html or f"{EXPECTED[s]}" in html
+        # nbgrader's feedback header: "<notebook> (Score: <score> / <max>)", numbers as round(2) floats
+        header = re.search(rf"{ASSIGNMENT} \(Score: ([0-9.]+) / ([0-9.]+)\)", html)
+        assert header, f"{s}'s feedback has no score header"
+        assert (float(header.group(1)), float(header.group(2))) == (EXPECTED[s], MAX_SCORE), header.group(0)
         assert "_hidden_expected_share" not in html, "hidden test source leaked into feedback"
 
     mark("fetch feedback")

@@ -172,23 +172,48 @@ def test_rank_destinations_contributions_add_up():
 
 
 def test_with_shipped_countries_and_hofstede():
-    datasets = pytest.importorskip("sme_teach.datasets")
-    if not hasattr(datasets, "load_countries"):
-        pytest.skip("sme_teach.datasets.load_countries is not written yet")
-    try:
-        c = datasets.load_countries()
-    except Exception as exc:  # data files still being written by another engineer
-        pytest.skip(f"load_countries() failed: {exc}")
+    # The tables ship with the package (datasets/countries.csv, hofstede.csv): a loader that fails
+    # is a bug to report, never a reason to skip.
+    from sme_teach import datasets
+
+    c = datasets.load_countries()
     out = cage_distance("BGD", ["IND", "MMR", "GBR"], c)
     assert out.loc["IND", "contiguous"] and out.loc["MMR", "contiguous"] and not out.loc["GBR", "contiguous"]
     assert 7900 < out.loc["GBR", "distance_km"] < 8100
-    if hasattr(datasets, "load_hofstede"):
-        h = datasets.load_hofstede()
-        ks = kogut_singh(h, "BGD", ["IND", "GBR"])
-        assert ks["IND"] < ks["GBR"]
-        r = rank_destinations("BGD", ["IND", "GBR", "USA"], {"geographic": 1, "psychic": 1},
-                              countries=c, hofstede=h)
-        assert r.index[0] == "IND"
+    h = datasets.load_hofstede()
+    ks = kogut_singh(h, "BGD", ["IND", "GBR"])
+    assert ks["IND"] < ks["GBR"]
+    r = rank_destinations("BGD", ["IND", "GBR", "USA"], {"geographic": 1, "psychic": 1},
+                          countries=c, hofstede=h)
+    assert r.index[0] == "IND"
+
+
+def _one_sided(home_lists_host: bool, host_lists_home: bool) -> pd.DataFrame:
+    """Two countries on the equator 1° of longitude apart; who lists whom as a neighbour is chosen."""
+    return pd.DataFrame({
+        "iso3": ["AAA", "BBB"], "name": ["A-land", "B-land"], "population": [1e6, 1e6],
+        "capital_lat": [0.0, 0.0], "capital_lon": [0.0, 1.0], "languages": ["aa", "bb"],
+        "neighbours": ["BBB" if home_lists_host else "", "AAA" if host_lists_home else ""],
+        "currency": ["AAD", "BBD"]})
+
+
+@pytest.mark.parametrize("home_lists_host, host_lists_home, contiguous", [
+    (True, True, True), (True, False, True), (False, True, True), (False, False, False)])
+def test_cage_contiguity_counts_if_either_country_lists_the_other(home_lists_host, host_lists_home, contiguous):
+    # Border lists in real data are not always symmetric; the docstring promises "either".
+    out = cage_distance("AAA", ["BBB"], _one_sided(home_lists_host, host_lists_home))
+    assert bool(out.loc["BBB", "contiguous"]) is contiguous
+    # 1° of longitude on the equator = 2πR/360 = 111.195 km (R = 6371.0088 km, the mean radius)
+    km = 2 * np.pi * 6371.0088 / 360
+    assert out.loc["BBB", "distance_km"] == pytest.approx(km, rel=1e-9)
+    half_circle = np.pi * 6371.0088
+    assert out.loc["BBB", "geographic"] == pytest.approx(0.5 * km / half_circle + (0.0 if contiguous else 0.5))
+    # no language or currency shared, equal populations (spread 0 -> economic 0)
+    assert out.loc["BBB", ["cultural", "administrative", "economic"]].tolist() == [1.0, 1.0, 0.0]
+    assert out.loc["BBB", "total"] == pytest.approx((1 + 1 + out.loc["BBB", "geographic"] + 0) / 4)
+    # and seen from the other side the answer is the same
+    back = cage_distance("BBB", ["AAA"], _one_sided(home_lists_host, host_lists_home))
+    assert bool(back.loc["AAA", "contiguous"]) is contiguous
 
 
 def test_cage_distance_default_hosts_skip_countries_without_capital_coordinates():
@@ -202,3 +227,298 @@ def test_cage_distance_default_hosts_skip_countries_without_capital_coordinates(
     assert not missing & set(out.index)
     assert len(out) == len(countries) - 1 - len(missing)
     assert out["total"].notna().all()
+
+
+# ---------------------------------------------------------------- contracts pinned by mutation testing
+# Every value below is worked by hand; every message is matched whole (^…$), because a student or a
+# lecturer acts on it.
+
+TWO = pd.DataFrame({"PDI": [80, 35], "IDV": [20, 89], "MAS": [55, 66], "UAI": [60, 35]}, index=["BGD", "GBR"])
+
+
+def test_kogut_singh_two_countries_default_variance_is_exactly_two():
+    # with two countries the sample variance (ddof=1) of a dimension is (a − b)² / 2, so every term
+    # (a − b)² / V is 2 and so is their mean, whatever the scores
+    assert kogut_singh(TWO, "BGD")["GBR"] == pytest.approx(2.0)
+    assert kogut_singh(TWO, "GBR")["BGD"] == pytest.approx(2.0)
+    d = kogut_singh(TWO, "BGD", details=True)
+    assert d.columns.tolist() == ["PDI", "IDV", "MAS", "UAI", "n", "kogut_singh"]
+    assert d.loc["GBR", ["PDI", "IDV", "MAS", "UAI"]].tolist() == pytest.approx([0.5] * 4)  # 2 / n each
+    assert d.loc["GBR", "n"] == 4 and d.index.name == "iso3"
+    s = kogut_singh(TWO, "BGD")
+    assert s.name == "kogut_singh" and s.index.name == "iso3" and s.index.tolist() == ["GBR"]
+
+
+def test_kogut_singh_skip_rule_by_hand():
+    v = {"PDI": 400, "IDV": 600, "MAS": 300, "UAI": 500}
+    t = pd.concat([TWO, pd.DataFrame({"PDI": [77], "IDV": [48], "MAS": [56], "UAI": [np.nan]}, index=["IND"])])
+    # BGD → IND over PDI, IDV, MAS: (3²/400 + 28²/600 + 1²/300) / 3
+    by_hand = (9 / 400 + 784 / 600 + 1 / 300) / 3
+    assert kogut_singh(t, "BGD", "IND", variances=v, missing="skip")["IND"] == pytest.approx(by_hand)
+    assert np.isnan(kogut_singh(t, "BGD", "IND", variances=v)["IND"])
+    d = kogut_singh(t, "BGD", variances=v, missing="skip", details=True)
+    assert d.loc["IND", "n"] == 3 and d.loc["IND", "PDI"] == pytest.approx(9 / 400 / 3)
+    assert np.isnan(d.loc["IND", "UAI"])
+    # the home lacking a dimension: NaN for everyone under "nan"; skipped under "skip"
+    home_gap = t.copy()
+    home_gap.loc["BGD", "UAI"] = np.nan
+    assert kogut_singh(home_gap, "BGD", variances=v).isna().all()
+    assert kogut_singh(home_gap, "BGD", "GBR", variances=v, missing="skip")["GBR"] == pytest.approx(
+        (2025 / 400 + 4761 / 600 + 121 / 300) / 3)
+    # a host with no dimension in common: NaN, not a division by zero
+    empty = pd.concat([TWO, pd.DataFrame({"PDI": [np.nan], "IDV": [np.nan], "MAS": [np.nan], "UAI": [np.nan]},
+                                         index=["XXX"])])
+    assert np.isnan(kogut_singh(empty, "BGD", "XXX", variances=v, missing="skip")["XXX"])
+
+
+def test_kogut_singh_dimensions_and_variances_forms():
+    v = pd.Series({"PDI": 400, "IDV": 600, "MAS": 300, "UAI": 500, "LTO": 1})
+    assert kogut_singh(TWO, "BGD", dimensions="PDI", variances=v)["GBR"] == pytest.approx(2025 / 400)
+    assert kogut_singh(TWO, "BGD", dimensions=("IDV", "MAS"), variances=v)["GBR"] == pytest.approx(
+        (4761 / 600 + 121 / 300) / 2)
+    assert kogut_singh(TWO, "BGD", dimensions=np.array(["UAI"]), variances=v)["GBR"] == pytest.approx(625 / 500)
+    assert kogut_singh(TWO, "BGD", dimensions=pd.Index(["UAI"]), variances=v.to_dict())["GBR"] == pytest.approx(1.25)
+    # text scores that are numbers are read as numbers
+    assert kogut_singh(TWO.astype(str), "BGD", variances=v)["GBR"] == pytest.approx(
+        (2025 / 400 + 4761 / 600 + 121 / 300 + 625 / 500) / 4)
+    # table codes are trimmed and upper-cased
+    assert kogut_singh(TWO.set_axis([" bgd", "gbr "]), "BGD", variances=v).index.tolist() == ["GBR"]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(scores={"PDI": [1]}), r"^scores must be a pandas DataFrame, got dict$"),
+    (dict(scores=TWO.set_axis(["BD", "GB"])),
+     r"^scores must be indexed by ISO3 country codes or have an 'iso3' column; got index values like \['BD', 'GB'\]$"),
+    (dict(scores=TWO.set_axis(["BGD", "bgd"])), r"^scores lists country 'BGD' more than once$"),
+    (dict(dimensions=5), r"^dimensions must be a list of Hofstede dimensions such as \['PDI', 'IDV'\], got 5$"),
+    (dict(dimensions=[]), r"^dimensions is empty; expected some of PDI, IDV, MAS, UAI, LTO, IVR$"),
+    (dict(dimensions=["PDI", "IDV", "PDI"]),
+     r"^dimension 'PDI' is listed twice in dimensions=\['PDI', 'IDV', 'PDI'\]$"),
+    (dict(missing="zero"), r"^unknown missing rule 'zero'; expected one of: nan, skip$"),
+    (dict(scores=TWO.assign(PDI=[80, np.inf])), r"^Hofstede scores must be finite \(NaN marks a missing score\)$"),
+    (dict(scores=TWO.assign(MAS=[55, "high"])), r"^Hofstede scores must be numbers; 'GBR' has 'high' for MAS$"),
+    (dict(variances=[1, 2]), r"^variances must be a dict or Series dimension → variance, got list$"),
+    (dict(variances={"PDI": 1, "IDV": 1, "MAS": 1}), r"^variances is missing columns \['UAI'\]"),
+    (dict(variances={"PDI": 1, "IDV": -2, "MAS": 1, "UAI": 1}),
+     r"^variance of IDV is -2; need a positive variance \(the table needs at least two countries with different "
+     r"scores, or pass variances=\)$"),
+    (dict(scores=TWO.assign(MAS=[55, 55])), r"^variance of MAS is 0; need a positive variance"),
+    (dict(home=5), r"^home country must be an ISO3 country code such as 'BGD', got 5$"),
+    (dict(hosts=5), r"^hosts must be ISO3 codes \(a list of str\), got int$"),
+    (dict(home="ZZZ"), r"^unknown home country 'ZZZ'; expected an ISO3 code present in the table \(2 countries\)$"),
+])
+def test_kogut_singh_error_messages(kwargs, message):
+    call = {"scores": TWO, "home": "BGD", **kwargs}
+    with pytest.raises(SmeTeachError, match=message):
+        kogut_singh(**call)
+
+
+def test_countries_are_found_by_name_and_close_matches_by_name_are_listed():
+    h = HOFSTEDE.set_index("iso3")
+    assert kogut_singh(h, " bangladesh ", "india").index.tolist() == ["IND"]
+    with pytest.raises(SmeTeachError, match=r"^unknown host country 'Indiaa'; close matches: IND; expected an ISO3"):
+        kogut_singh(h, "BGD", "Indiaa")
+    # a "country" column works as well as "name"
+    c = HOFSTEDE.rename(columns={"name": "country"})
+    assert kogut_singh(c, "Bangladesh", "Saudi Arabia", dimensions=["PDI"]).index.tolist() == ["SAU"]
+    # close matches of the code and of the name, each once
+    with pytest.raises(SmeTeachError, match=r"close matches: GBR; expected"):
+        kogut_singh(h, "GRB")
+
+
+def _toy(**changes) -> pd.DataFrame:
+    """Three made-up countries on the equator, facts chosen per test."""
+    t = pd.DataFrame({
+        "iso3": ["AAA", "BBB", "CCC"], "name": ["A-land", "B-land", "C-land"],
+        "population": [1e6, 1e6, 1e6], "capital_lat": [0.0, 0.0, 0.0], "capital_lon": [0.0, 1.0, 2.0],
+        "languages": ["aa", "bb", "cc"], "neighbours": ["", "", ""], "currency": ["AAD", "BBD", "CCD"]})
+    for col, values in changes.items():
+        t[col] = values
+    return t
+
+
+def test_cage_fact_limits_are_inclusive_and_messages_exact():
+    ok = _toy(capital_lat=[-90.0, 90.0, 0.0], capital_lon=[-180.0, 180.0, 0.0], population=[0.5, 1e6, 1e6])
+    out = cage_distance("AAA", ["BBB", "CCC"], ok)
+    assert out["distance_km"].tolist() == pytest.approx([np.pi * 6371.0088, np.pi / 2 * 6371.0088])
+    assert np.isfinite(out["economic"]).all()  # a population of 0.5 is positive
+    for col, bad, expect in [("capital_lat", 90.5, "between -90 and 90"), ("capital_lat", -90.5, "between -90 and 90"),
+                             ("capital_lon", 180.5, "between -180 and 180"), ("capital_lon", -181, "between -180 and 180"),
+                             ("population", 0.0, "> 0"), ("population", "many", "> 0")]:
+        t = _toy()
+        t[col] = t[col].astype(object)
+        t.loc[1, col] = bad
+        with pytest.raises(SmeTeachError, match=rf"^country 'BBB' has {col} = {bad!r}; expected a number {expect}$"):
+            cage_distance("AAA", ["BBB"], t)
+
+
+def test_cage_result_shape_and_empty_hosts():
+    out = cage_distance("AAA", ["BBB"], _toy())
+    assert out.columns.tolist() == ["common_language", "common_currency", "contiguous", "distance_km",
+                                    "log_population_gap", "cultural", "administrative", "geographic", "economic",
+                                    "total"]
+    assert out.index.name == "iso3" and out.index.tolist() == ["BBB"]
+    none = cage_distance("AAA", [], _toy())
+    assert len(none) == 0 and none.columns.tolist() == out.columns.tolist()
+
+
+def test_cage_economic_gap_uses_the_whole_tables_spread():
+    # populations 1e6, 2e6, 4e6: ln gaps ln2, ln4 over a spread ln4 → economic 0.5 and 1
+    out = cage_distance("AAA", ["BBB", "CCC"], _toy(population=[1e6, 2e6, 4e6]))
+    assert out["log_population_gap"].tolist() == pytest.approx([np.log(2), np.log(4)])
+    assert out["economic"].tolist() == pytest.approx([0.5, 1.0])
+    # a spread below 1 (ln 1.5) is still a spread: economic 1 for the other country
+    small = cage_distance("AAA", ["BBB"], _toy(population=[1e6, 1.5e6, 1e6]))
+    assert small.loc["BBB", "economic"] == pytest.approx(1.0)
+    # a country outside the comparison without a usable population does not enter the spread
+    gap = _toy(population=[1e6, 2e6, 0.0])
+    assert cage_distance("AAA", ["BBB"], gap).loc["BBB", "economic"] == pytest.approx(1.0)
+
+
+def test_cage_missing_currency_is_not_a_shared_currency_and_language_variants_match():
+    t = _toy(currency=[np.nan, np.nan, "CCD"], languages=["en_GB", "en", "EN-us;fr"])
+    out = cage_distance("AAA", ["BBB", "CCC"], t)
+    assert out["common_currency"].tolist() == [False, False] and out["administrative"].tolist() == [1.0, 1.0]
+    assert out["common_language"].tolist() == [True, True]  # en_GB = en = EN-us
+    commas = _toy(neighbours=["BBB,CCC", "", ""])
+    assert cage_distance("AAA", ["BBB", "CCC"], commas)["contiguous"].tolist() == [True, True]
+
+
+def test_cage_neighbour_and_table_messages():
+    t = _toy(neighbours=["BB", "", ""])
+    with pytest.raises(SmeTeachError, match=r"^neighbours of 'AAA' use the 2-letter code 'BB'; add an 'iso2' column to "
+                                            r"the countries table or give neighbours as ISO3 codes$"):
+        cage_distance("AAA", ["BBB"], t)
+    with pytest.raises(SmeTeachError, match=r"^neighbours of 'BBB': 'BBBB' is neither an ISO3 nor an ISO2 code$"):
+        cage_distance("AAA", ["BBB"], _toy(neighbours=["", "BBBB", ""]))
+    with pytest.raises(SmeTeachError, match=r"^expected a ';'-separated string or a list of codes, got 5$"):
+        cage_distance("AAA", ["BBB"], _toy(neighbours=["", 5, ""]))
+    with pytest.raises(SmeTeachError, match=r"^countries must be a pandas DataFrame, got list$"):
+        cage_distance("AAA", ["BBB"], [1])
+    with pytest.raises(SmeTeachError, match=r"^countries table is missing columns \['currency'\]; expected columns"):
+        cage_distance("AAA", ["BBB"], _toy().drop(columns="currency"))
+    with pytest.raises(SmeTeachError, match=r"^weights must be a dict CAGE dimension → weight, got list$"):
+        cage_distance("AAA", ["BBB"], _toy(), weights=[1])
+    with pytest.raises(SmeTeachError, match=r"^weights must lie between 0 and inf; found -1 at position 0$"):
+        cage_distance("AAA", ["BBB"], _toy(), weights={"cultural": -1})
+    with pytest.raises(SmeTeachError, match=r"^weights must not all be zero; got \{'cultural': 0\}$"):
+        cage_distance("AAA", ["BBB"], _toy(), weights={"cultural": 0})
+    # the iso3 column stays a column; the index is named iso3 and codes are normalised
+    t = _toy(iso3=[" aaa", "BBB", "ccc "])
+    assert cage_distance("AAA", None, t).index.tolist() == ["BBB", "CCC"]
+
+
+def test_cage_default_table_is_the_shipped_one():
+    out = cage_distance("BGD", ["IND"])
+    assert out.loc["IND", "contiguous"] and out.loc["IND", "common_currency"] == False  # noqa: E712
+
+
+def test_rank_destinations_small_market_and_psychic_by_hand():
+    c = countries()
+    r = rank_destinations("BGD", ["IND", "GBR", "IRL"], {"small_market": 1}, countries=c)
+    # 1 − (ln pop − ln min) / (ln max − ln min) over the candidates (1400e6, 67e6, 5e6)
+    span = np.log(1400e6 / 5e6)
+    assert r.loc["IND", "score_small_market"] == pytest.approx(0.0)
+    assert r.loc["GBR", "score_small_market"] == pytest.approx(1 - np.log(67e6 / 5e6) / span)
+    assert r.loc["IRL", "score_small_market"] == pytest.approx(1.0)
+    assert r.index.tolist() == ["IND", "GBR", "IRL"] and r["rank"].tolist() == [1, 2, 3]
+    assert r["rank"].dtype.kind == "i"
+    assert r["name"].tolist() == ["India", "United Kingdom", "Ireland"]
+    assert r.columns.tolist() == ["name", "score_small_market", "contribution_small_market", "total", "rank"]
+    # equal populations: no spread, nobody is a small market; a spread below 1 still ranks
+    same = rank_destinations("AAA", ["BBB", "CCC"], {"small_market": 1}, countries=_toy())
+    assert same["score_small_market"].tolist() == [0.0, 0.0]
+    near = rank_destinations("AAA", ["BBB", "CCC"], {"small_market": 1}, countries=_toy(population=[1e6, 1.2e6, 1e6]))
+    assert near.loc["BBB", "score_small_market"] == 0.0 and near.loc["CCC", "score_small_market"] == pytest.approx(1.0)
+    # psychic = Kogut-Singh / the largest among the candidates
+    h = pd.DataFrame({"PDI": [50, 51, 53, 100], "IDV": [50, 50, 50, 0], "MAS": [50, 50, 50, 0], "UAI": [50, 50, 50, 0]},
+                     index=["BGD", "IND", "GBR", "USA"])
+    ks = kogut_singh(h, "BGD", ["IND", "GBR"])
+    assert ks.max() < 1  # the far-away USA inflates the variances
+    p = rank_destinations("BGD", ["IND", "GBR"], {"psychic": 1}, countries=c, hofstede=h)
+    assert p.loc["GBR", "score_psychic"] == 1.0 and p.loc["IND", "score_psychic"] == pytest.approx(ks["IND"] / ks["GBR"])
+    # identical cultures: every distance 0, scores 0 (not 0/0)
+    flat = pd.DataFrame({"PDI": [50, 50, 50, 10], "IDV": [50] * 3 + [10], "MAS": [50] * 3 + [10], "UAI": [50] * 3 + [10]},
+                        index=["BGD", "IND", "GBR", "USA"])
+    assert rank_destinations("BGD", ["IND", "GBR"], {"psychic": 1}, countries=c, hofstede=flat)[
+        "score_psychic"].tolist() == [0.0, 0.0]
+    # no candidate in the Hofstede table: no psychic score, everyone ranked last together
+    none = rank_destinations("BGD", ["IRL", "FRA"], {"psychic": 1}, countries=c, hofstede=h)
+    assert none["score_psychic"].isna().all() and none["rank"].tolist() == [1, 1]
+
+
+def test_rank_destinations_ties_share_the_best_rank_and_candidate_forms():
+    three = pd.concat([_toy(), _toy(iso3=["DDD", "EEE", "FFF"], capital_lon=[5.0, 1.0, 1.0])], ignore_index=True)
+    r = rank_destinations("AAA", ["BBB", "EEE", "FFF"], {"geographic": 1}, countries=three)
+    assert r["rank"].tolist() == [1, 1, 1]  # the same distance from AAA: "min" ranks
+    one = rank_destinations("AAA", "BBB", {"geographic": 1}, countries=_toy())
+    assert one.index.tolist() == ["BBB"]
+    for bad in (5, {"BBB": 1}, b"BBB"):
+        with pytest.raises(SmeTeachError, match=r"^candidates must be a list of ISO3 codes, got "):
+            rank_destinations("AAA", bad, {"geographic": 1}, countries=_toy())
+    for empty in ([], None):
+        with pytest.raises(SmeTeachError, match=r"^candidates is empty; expected a list of ISO3 codes$"):
+            rank_destinations("AAA", empty, {"geographic": 1}, countries=_toy())
+    with pytest.raises(SmeTeachError, match=r"^the 'psychic' factor needs hofstede= a Hofstede table \(see kogut_singh\)$"):
+        rank_destinations("AAA", ["BBB"], {"psychic": 1}, countries=_toy())
+    with pytest.raises(SmeTeachError, match=r"^hofstede must be a pandas DataFrame, got list$"):
+        rank_destinations("AAA", ["BBB"], {"psychic": 1}, countries=_toy(), hofstede=[1])
+
+
+def test_kogut_singh_more_edges():
+    import warnings
+
+    v = {"PDI": 400, "IDV": 600, "MAS": 300, "UAI": 500}
+    with pytest.raises(SmeTeachError, match=r"^dimension 'PDI' is listed twice in dimensions=\['IDV', 'PDI', 'PDI'\]$"):
+        kogut_singh(TWO, "BGD", dimensions=["IDV", "PDI", "PDI"])
+    with pytest.raises(SmeTeachError, match=r"^Hofstede table is missing columns \['LTO'\]"):
+        kogut_singh(TWO, "BGD", dimensions=["PDI", "LTO"])
+    with pytest.raises(SmeTeachError, match=r"^variances must be finite numbers; found NaN or infinity at position 1$"):
+        kogut_singh(TWO, "BGD", variances={"PDI": 1, "IDV": np.nan, "MAS": 1, "UAI": 1})
+    # variances below 1 are fine (scores on a 0-1 scale have them)
+    small = kogut_singh(TWO / 100, "BGD", variances={d: 0.5 for d in v})
+    assert small["GBR"] == pytest.approx(((0.45 ** 2 + 0.69 ** 2 + 0.11 ** 2 + 0.25 ** 2) / 0.5) / 4)
+    # a host sharing exactly one dimension with the home: under "skip" its index is that one term
+    one = pd.concat([TWO, pd.DataFrame({"PDI": [77], "IDV": [np.nan], "MAS": [np.nan], "UAI": [np.nan]}, index=["IND"])])
+    assert kogut_singh(one, "BGD", "IND", variances=v, missing="skip")["IND"] == pytest.approx(9 / 400)
+    d = kogut_singh(one, "BGD", variances=v, missing="skip", details=True)
+    assert d.loc["IND", "PDI"] == pytest.approx(9 / 400) and d.loc["IND", "n"] == 1
+    assert all(d[c].dtype == float for c in ["PDI", "IDV", "MAS", "UAI", "kogut_singh"])
+    # a host with nothing in common: NaN, silently (no RuntimeWarning shown to a student)
+    none = pd.concat([TWO, pd.DataFrame({"PDI": [np.nan], "IDV": [np.nan], "MAS": [np.nan], "UAI": [np.nan]},
+                                        index=["XXX"])])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(kogut_singh(none, "BGD", "XXX", variances=v, missing="skip")["XXX"])
+        assert kogut_singh(none, "BGD", variances=v, missing="skip", details=True).loc["XXX"].isna().sum() == 5
+
+
+def test_cage_without_the_datasets_module_says_to_pass_a_table(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sme_teach.datasets", None)  # as if the loaders were not installed
+    with pytest.raises(SmeTeachError, match=r"^no countries table given and sme_teach\.datasets\.load_countries is "
+                                            r"not available; pass countries= a DataFrame$"):
+        cage_distance("BGD", ["IND"])
+
+
+@pytest.mark.parametrize("args, name, bad, limits", [
+    ((91, 0, 0, 0), "lat1", 91, "-90 and 90"), ((0, 0, -90.5, 0), "lat2", -90.5, "-90 and 90"),
+    ((0, -180.5, 0, 0), "lon1", -180.5, "-180 and 180"), ((0, 0, 0, 181), "lon2", 181, "-180 and 180"),
+    ((0, 0, 0, -181), "lon2", -181, "-180 and 180"), ((0, 181, 0, 0), "lon1", 181, "-180 and 180"),
+    ((0, 0, 91, 0), "lat2", 91, "-90 and 90"), ((-91, 0, 0, 0), "lat1", -91, "-90 and 90"),
+])
+def test_great_circle_limits_named_and_inclusive(args, name, bad, limits):
+    with pytest.raises(SmeTeachError, match=rf"^{name} must lie between {limits}; got {bad:g}$"):
+        great_circle_km(*args)
+
+
+def test_great_circle_edges_by_hand():
+    # pole to pole: half the circumference; antipodes on the equator likewise (h = 1 exactly, clipped)
+    half = np.pi * 6371.0088
+    assert great_circle_km(-90, 0, 90, 0) == pytest.approx(half)
+    assert great_circle_km(0, -180, 0, 0) == pytest.approx(half) and great_circle_km(0, 0, 0, 180) == pytest.approx(half)
+    assert great_circle_km(0, 180, 0, -180) == pytest.approx(0.0, abs=1e-6)  # the same meridian
+    # points a hair apart: h is tiny but never negative, the distance tiny and finite
+    d = great_circle_km(10.0, 20.0, 10.0, 20.0 + 1e-9)
+    assert 0 <= d < 1e-3 and np.isfinite(d)

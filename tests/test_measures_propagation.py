@@ -111,3 +111,52 @@ def test_real_model_information_sharing_reaches_information_accessibility():
     total = r.contributions.groupby("competency")["contribution"].sum()
     assert np.allclose(total.reindex(r.competency.index, fill_value=0), r.competency)
     assert "information_sharing" in r.explain("information_accessibility")
+
+
+def _toy(extra_competency=False):
+    """Two alliances (listed z before a, to check model order), two FSAs, one competency (+ one unbuilt)."""
+    G = nx.DiGraph(name="toy", layers=[{"id": x} for x in ("alliance", "moderator_1", "fsa", "moderator_2", "competency")])
+    nodes = [("za", "alliance"), ("ab", "alliance"), ("m1", "moderator_1"), ("f1", "fsa"), ("f2", "fsa"),
+             ("m2", "moderator_2"), ("c1", "competency")] + ([("c2", "competency")] if extra_competency else [])
+    for order, (n, layer) in enumerate(nodes):
+        G.add_node(n, layer=layer, order=order)
+    G.add_edges_from([("za", "f1"), ("ab", "f1"), ("za", "f2"), ("f1", "c1"), ("f2", "c1")], kind="builds")
+    G.add_edge("m1", "f1", kind="moderates")
+    return G
+
+
+def test_explain_and_by_alliance_by_hand():
+    # f1 = 0.8 × (1.0 + 0.5) / 2 = 0.6; f2 = 0.8 × 1.0 = 0.8; c1 = 1.0 × (0.6 + 0.8) / 2 = 0.7
+    # contributions m1·m2·a/(indeg(f)·indeg(c)): za 0.8/4 + 0.8/2 = 0.6, ab 0.8 × 0.5 / 4 = 0.1
+    r = propagate({"za": 1.0, "ab": 0.5}, {"m1": 0.8}, {"m2": 1.0}, model=_toy(True))
+    assert r.explain("c1") == (
+        "c1 = 0.700 for firm 0 (cycle multipliers: m1 = 0.80, m2 = 1.00).\n"
+        "It comes from 2 FSA(s): f1 (0.600), f2 (0.800) averaged, times m2.\n"
+        "Alliances behind it: za 0.600 (86%), ab 0.100 (14%).")
+    assert r.explain("c1", top=1) == (
+        "c1 = 0.700 for firm 0 (cycle multipliers: m1 = 0.80, m2 = 1.00).\n"
+        "It comes from 2 FSA(s): f1 (0.600), ... averaged, times m2.\n"
+        "Alliances behind it: za 0.600 (86%).")
+    assert r.explain("c2") == ("c2 = 0.000 for firm 0: no FSA builds it in this model "
+                               "(no incoming 'builds' edges).")
+    table = r.by_alliance()
+    assert table.index.tolist() == ["za", "ab"] and table.columns.tolist() == ["c1"]  # the model's order
+    assert table["c1"].tolist() == pytest.approx([0.6, 0.1])
+    with pytest.raises(SmeTeachError, match=r"^unknown competency 'c3'"):
+        r.explain("c3")
+    with pytest.raises(SmeTeachError, match=r"^unknown firm 'x'; expected one of: 0$"):
+        r.by_alliance("x")
+
+
+def test_explain_for_the_second_of_several_firms_and_for_a_zero_score():
+    alliances = pd.DataFrame({"za": [1.0, 0.0], "ab": [0.5, 1.0]}, index=["jute_co", "shrimp_co"])
+    r = propagate(alliances, pd.DataFrame({"m1": [0.8, 0.5]}, index=alliances.index), model=_toy())
+    # shrimp_co: f1 = 0.5 × (0 + 1) / 2 = 0.25, f2 = 0; c1 = (0.25 + 0) / 2 = 0.125, all from ab
+    assert r.explain("c1", firm="shrimp_co") == (
+        "c1 = 0.125 for firm 'shrimp_co' (cycle multipliers: m1 = 0.50, m2 = 1.00).\n"
+        "It comes from 2 FSA(s): f1 (0.250), f2 (0.000) averaged, times m2.\n"
+        "Alliances behind it: ab 0.125 (100%).")
+    assert r.by_alliance("shrimp_co")["c1"].tolist() == pytest.approx([0.0, 0.125])
+    assert r.explain("c1").startswith("c1 = 0.700 for firm 'jute_co'")  # default: the first firm
+    zero = propagate({"za": 0.0}, model=_toy())
+    assert zero.explain("c1").endswith("Alliances behind it: none (all zero).")

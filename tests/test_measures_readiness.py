@@ -1,5 +1,7 @@
 """The readiness instrument and its scoring: fast == reference, errors name row and item."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -119,3 +121,51 @@ def test_custom_instrument_file_is_validated(tmp_path):
         load_instrument(path)
     with pytest.raises(SmeTeachError, match="does not exist"):
         load_instrument(tmp_path / "nope.yaml")
+
+
+def test_reference_rejects_each_kind_of_bad_answer_with_the_same_message_as_the_fast_version():
+    r = random_responses(2)
+    inst = load_instrument()
+    for bad in (6, 0, 2.5, True, "agree", np.nan, None):
+        b = r.astype(object)
+        b.loc["r1", "pol_2"] = bad
+        shown = {True: "True", "agree": "'agree'", None: "None"}.get(bad, repr(float(bad)) if isinstance(bad, float)
+                                                                     else repr(bad))
+        expected = rf"^row 'r1', item 'pol_2': answer {re.escape(shown)} is not a whole number from {inst.low} to {inst.high}$"
+        with pytest.raises(SmeTeachError, match=expected):
+            readiness_scores_reference(b)
+        with pytest.raises(SmeTeachError, match=expected):
+            readiness_scores(b)
+    # the lowest and highest answers are allowed
+    ok = r.copy()
+    ok.loc["r0", "pol_2"], ok.loc["r1", "pol_2"] = inst.low, inst.high
+    pd.testing.assert_frame_equal(readiness_scores(ok), readiness_scores_reference(ok), check_dtype=False)
+
+
+def test_reference_by_hand_for_one_respondent():
+    # every answer 4 on a 1-5 scale: a normal item scores (4 − 1) / 4 = 75; a reversed one (1 + 5 − 4 − 1) / 4 = 25
+    inst = load_instrument()
+    s = readiness_scores_reference({i: 4 for i in inst.item_ids})
+    assert isinstance(s, pd.Series)
+    for dim in inst.dimension_ids:
+        items = inst.items[inst.items["dimension"] == dim]
+        n_rev = int(items["reverse"].sum())
+        assert s[dim] == pytest.approx((75 * (len(items) - n_rev) + 25 * n_rev) / len(items))
+    assert s["overall"] == pytest.approx(np.mean([s[d] for d in inst.dimension_ids]))
+    assert s["weakest"] == min(inst.dimension_ids, key=lambda d: s[d])
+    assert s["band"] == readiness_band(s["overall"])
+    assert list(s.index) == [*inst.dimension_ids, "overall", "band", "weakest", "weakest_score"]
+
+
+def test_band_limits_and_messages():
+    assert readiness_band(40) == "developing" and readiness_band(39.999) == "low"
+    assert readiness_band(70) == "strong" and readiness_band(69.999) == "developing"
+    assert readiness_band(0) == "low" and readiness_band(100) == "strong"
+    assert isinstance(readiness_band(55), str)
+    with pytest.raises(SmeTeachError, match=r"^score must lie between 0 and 100; got 100.5$"):
+        readiness_band(100.5)
+    with pytest.raises(SmeTeachError, match=r"^instrument must be an Instrument, a YAML path or None; got int$"):
+        readiness_band(50, instrument=5)
+    with pytest.raises(SmeTeachError, match=r"^responses must be a DataFrame \(rows = respondents, columns = item ids\) "
+                                            r"or a dict for one respondent; got list$"):
+        readiness_scores_reference([1, 2])

@@ -123,3 +123,25 @@ def test_uppsala_stage_understands_every_entry_mode_of_the_shipped_panel():
     assert by_mode["export via agent"] == 2
     assert by_mode["sales subsidiary"] == 3
     assert by_mode["production subsidiary"] == 4
+
+
+def test_uppsala_forms_and_messages_whole():
+    # words are normalised (case, spaces, hyphens); a missing activity is step 1 (no regular export)
+    assert uppsala_stage(" Sales-Subsidiary ") == 3 and uppsala_stage(None) == 1
+    assert uppsala_stage(pd.Series({"IND": np.nan})).tolist() == [1]
+    s = uppsala_stage({"IND": "agent", "GBR": None})
+    assert s.name == "uppsala_stage" and s.to_dict() == {"IND": 2, "GBR": 1}
+    assert uppsala_stage(["agent", "production"]).tolist() == [2, 4]
+    assert uppsala_stage({"agent_export": True, "production_subsidiary": False}) == 2
+    flags = pd.DataFrame({"sales_subsidiary": [True, False], "regular_export": [True, False]}, index=["a", "b"])
+    f = uppsala_stage(flags)
+    assert f.name == "uppsala_stage" and f.to_dict() == {"a": 3, "b": 1}
+    with pytest.raises(SmeTeachError, match=r"^market 'IND': expected an entry-mode word such as 'agent'"):
+        uppsala_stage({"IND": 3})
+    with pytest.raises(SmeTeachError, match=r"^activity flag column 'agent_export' must hold True/False, got dtype int64$"):
+        uppsala_stage(pd.DataFrame({"agent_export": [1, 0]}))
+    with pytest.raises(SmeTeachError, match=r"^activity flag columns must be unique; got \['agent_export', 'agent_export'\]$"):
+        uppsala_stage(pd.DataFrame([[True, False]], columns=["agent_export", "agent_export"]))
+    with pytest.raises(SmeTeachError, match=r"^activities must be an entry-mode word, a list/dict/Series of words, "
+                                            r"or a DataFrame; got float$"):
+        uppsala_stage(3.5)

@@ -42,10 +42,32 @@ def test_alt_text_mentions_layers_counts_and_links():
 
 
 def test_hide_moderators_and_highlight():
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
     G = frameworks.load("alliance_fsa")
     fig = draw_framework(G, show_moderators=False, highlight="grapevine")
     assert len(_node_texts(fig)) == G.number_of_nodes() - 12
     assert "Moderators (cycle 1)" not in fig.alt_text
+    # highlight= emphasises the node and its links and fades everything else (the docstring's promise)
+    texts = {t.get_gid()[5:]: t for t in _node_texts(fig)}
+    assert (texts["grapevine"].get_fontweight(), texts["grapevine"].get_color()) == ("bold", "black")
+    others = [t for n, t in texts.items() if n != "grapevine"]
+    assert others and all((t.get_fontweight(), t.get_color()) == ("normal", "#999999") for t in others)
+    ax = fig.axes[0]
+    boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
+    assert sorted(p.get_alpha() for p in boxes) == [0.3] * (len(texts) - 1) + [1.0]
+    # links drawn = links between nodes that are not moderators; "hot" ones touch grapevine
+    moderator_layers = {layer["id"] for layer in G.graph["layers"] if layer.get("moderates")}
+    drawn = [(u, v) for u, v in G.edges if G.nodes[u]["layer"] not in moderator_layers
+             and G.nodes[v]["layer"] not in moderator_layers]
+    hot = [e for e in drawn if "grapevine" in e]
+    assert hot, "grapevine has links in the model (information sharing → grapevine → knowledge)"
+    arrows = [p.get_alpha() for p in ax.patches if isinstance(p, FancyArrowPatch)]
+    assert arrows.count(0.95) == len(hot) and arrows.count(0.12) == len(drawn) - len(hot)
+    # without highlight= nothing is faded
+    plain = draw_framework(G, show_moderators=False)
+    assert all((t.get_fontweight(), t.get_color()) == ("normal", "black") for t in _node_texts(plain))
+    assert {p.get_alpha() for p in plain.axes[0].patches if isinstance(p, FancyBboxPatch)} == {1.0}
 
 
 def test_draw_on_given_axes():

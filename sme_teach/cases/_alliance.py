@@ -69,12 +69,12 @@ def _data(data, G=None):
 def _row(firm_id: str, df):
     if not isinstance(firm_id, str):
         raise SmeTeachError(f"firm_id must be a firm id such as 'KS01', got {firm_id!r}")
-    hit = df.index[df["firm_id"] == firm_id]
+    hit = (df["firm_id"] == firm_id).to_numpy().nonzero()[0]
     if len(hit) == 0:
         raise SmeTeachError(
             f"unknown firm {firm_id!r}; expected a firm_id such as {', '.join(df['firm_id'].head(3))} "
             f"(see firm_options())")
-    return df.loc[hit[0]]
+    return df.iloc[hit[0]]  # by position: a table with a repeated index label still gives one row
 
 
 def firm_inputs(firm_id: str, data=None) -> dict:

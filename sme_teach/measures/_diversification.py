@@ -208,9 +208,12 @@ def _name_bad_cell(frame: pd.DataFrame):
     bad = ~np.isfinite(numeric.to_numpy(dtype=float))
     if bad.any():
         r, c = np.argwhere(bad)[0]
+        value = frame.iat[r, c]
+        if isinstance(value, np.generic):  # show inf, not np.float64(inf)
+            value = value.item()
         raise SmeTeachError(
             f"expected finite numbers; row {frame.index[r]!r}, column {frame.columns[c]!r} "
-            f"holds {frame.iat[r, c]!r}"
+            f"holds {value!r}"
         )
 
 

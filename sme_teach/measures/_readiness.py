@@ -340,7 +340,10 @@ def readiness_scores(responses, instrument=None):
     except (TypeError, ValueError):
         _bad_answer(frame, ids, None, inst)
     ok = np.isfinite(values) & (values >= inst.low) & (values <= inst.high) & (values == np.round(values))
-    if not ok.all() or any(pd.api.types.is_bool_dtype(t) for t in frame.dtypes):
+    # True/False are not answers, in a bool column or mixed into an object column (as the reference says)
+    has_bool = any(pd.api.types.is_bool_dtype(frame[i].dtype) or (frame[i].dtype == object and any(
+        isinstance(v, (bool, np.bool_)) for v in frame[i].to_numpy())) for i in ids)
+    if not ok.all() or has_bool:
         _bad_answer(frame, ids, values, inst)
     reverse = inst.items["reverse"].to_numpy(dtype=bool)
     coded = np.where(reverse, inst.low + inst.high - values, values)
