@@ -164,9 +164,7 @@ def marginal_analysis(kpis, probabilities=None, benefits=None, delta: float = 0.
     >>> marginal_analysis(kpis, probabilities={"EU buyer": 0.5})["total"]
     160.0
     """
-    from .._validate import check_choices
-
-    from .._validate import check_columns
+    from .._validate import check_choices, check_columns, check_number
 
     table = check_columns(kpis, ["kpi", "benefit", "cost", "probability"], "kpis").copy()
     for what, overrides in (("probability", probabilities), ("benefit", benefits)):
@@ -178,7 +176,8 @@ def marginal_analysis(kpis, probabilities=None, benefits=None, delta: float = 0.
             check_choices(list(overrides), table["kpi"].tolist(), "KPI")
             table[what] = table[what].astype(float)
             for name, value in overrides.items():
-                table.loc[table["kpi"] == name, what] = float(value)
+                low, high = (0.0, 1.0) if what == "probability" else (-float("inf"), float("inf"))
+                table.loc[table["kpi"] == name, what] = check_number(value, low, high, f"the {what} of {name!r}")
     result = measures.expected_net_benefit(table)
     return {
         "table": result.table,
@@ -303,6 +302,11 @@ def cultural_distance(home: str = "BGD", hosts=DEFAULT_HOSTS,
         from .._errors import SmeTeachError
 
         raise SmeTeachError(f"hosts is empty; expected at least one ISO3 code other than the home country {home!r}")
+    if isinstance(dimensions, (str, bytes, dict)) or not hasattr(dimensions, "__iter__"):
+        from .._errors import SmeTeachError
+
+        raise SmeTeachError(f"dimensions must be a list of Hofstede dimensions such as ['PDI', 'IDV'], "
+                            f"got {dimensions!r}")
     ks = measures.kogut_singh(h, home, host_list, dimensions=tuple(dimensions))
     out = ks.rename("kogut_singh").reset_index()
     out.insert(1, "country", out["iso3"].map(h["country"]))

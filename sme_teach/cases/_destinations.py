@@ -222,6 +222,8 @@ def destination_pool(countries=None, hofstede=None, home: str = "BGD") -> list[s
     """
     from .._validate import check_columns
 
+    if not isinstance(home, str):
+        raise SmeTeachError(f"home must be an ISO3 country code such as 'BGD', got {home!r}")
     countries = datasets.load_countries() if countries is None else check_columns(
         countries, ["iso3", "capital_lat"], "countries")
     hofstede = datasets.load_hofstede() if hofstede is None else check_columns(
