@@ -408,8 +408,11 @@ def test_cage_neighbour_and_table_messages():
     assert cage_distance("AAA", None, t).index.tolist() == ["BBB", "CCC"]
 
 
-def test_cage_default_table_is_the_shipped_one():
-    out = cage_distance("BGD", ["IND"])
+def test_cage_on_the_shipped_table_through_the_use_case():
+    # measures load no data (ARCHITECTURE.md); the use case passes the shipped countries table
+    from sme_teach import cases
+
+    out = cases.cage_table("BGD", ["IND"])
     assert out.loc["IND", "contiguous"] and out.loc["IND", "common_currency"] == False  # noqa: E712
 
 
@@ -493,12 +496,9 @@ def test_kogut_singh_more_edges():
         assert kogut_singh(none, "BGD", variances=v, missing="skip", details=True).loc["XXX"].isna().sum() == 5
 
 
-def test_cage_without_the_datasets_module_says_to_pass_a_table(monkeypatch):
-    import sys
-
-    monkeypatch.setitem(sys.modules, "sme_teach.datasets", None)  # as if the loaders were not installed
-    with pytest.raises(SmeTeachError, match=r"^no countries table given and sme_teach\.datasets\.load_countries is "
-                                            r"not available; pass countries= a DataFrame$"):
+def test_cage_without_a_table_says_to_pass_one():
+    with pytest.raises(SmeTeachError, match=r"^no countries table given; pass countries=sme_teach\.datasets\."
+                                            r"load_countries\(\) \(or your own table with columns iso3, name, "):
         cage_distance("BGD", ["IND"])
 
 
