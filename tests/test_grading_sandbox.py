@@ -19,6 +19,11 @@ def test_the_command_hides_everything_but_what_a_kernel_needs(tmp_path):
     binds = [argv[i + 1] for i, a in enumerate(argv) if a == "--bind"]
     assert binds == [str(box.workdir)], "the work folder is the only writable bind"
     assert box.uid == _sandbox.BASE_UID + 3
+    # bwrap mounts in order: the empty /tmp comes before the runtime binds, or a checkout or venv under
+    # /tmp (a CI clone) is hidden and every kernel dies before it starts
+    tmpfs = max(i for i, a in enumerate(argv) if a == "--tmpfs" and argv[i + 1] == "/tmp")
+    runtime = [i for i, a in enumerate(argv) if a == "--ro-bind" and argv[i + 1] in _sandbox._runtime_paths()]
+    assert runtime and tmpfs < min(runtime), "the /tmp tmpfs would hide the runtime binds laid before it"
     env = {argv[i + 1]: argv[i + 2] for i, a in enumerate(argv) if a == "--setenv"}
     assert env["HOME"] == "/tmp/home" and env["NBGRADER_EXECUTION"] == "autograde"
     assert set(env) <= set(_sandbox.kernel_environment(box.workdir)), "nothing of the grader's environment"

@@ -286,6 +286,10 @@ class Sandbox:
         for cap in caps if self.privileged else ():  # no capability for a lecturer's own uid
             args += ["--cap-add", cap]
         args += _system_binds()
+        # the fresh /proc, /dev and /tmp first: bwrap mounts in order, so a tmpfs on /tmp laid after the
+        # runtime binds would hide a repository or venv that lives under /tmp (a CI clone, say)
+        args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/dev/shm",
+                 "--perms", "1777", "--size", str(512 * 2**20), "--tmpfs", "/tmp"]
         made = set()
         for path in [*_runtime_paths(), str(self.workdir)]:
             for parent in reversed(Path(path).parents):  # traversable by the kernel's uid
@@ -294,9 +298,7 @@ class Sandbox:
                     made.add(str(parent))
         for path in _runtime_paths():
             args += ["--ro-bind", path, path]
-        args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/dev/shm",
-                 "--perms", "1777", "--size", str(512 * 2**20), "--tmpfs", "/tmp",
-                 "--bind", str(self.workdir), str(self.workdir), "--chdir", str(self.workdir), "--clearenv"]
+        args += ["--bind", str(self.workdir), str(self.workdir), "--chdir", str(self.workdir), "--clearenv"]
         for key, value in kernel_environment(self.workdir).items():
             args += ["--setenv", key, value]
         return args + ["--", *argv]
@@ -305,7 +307,7 @@ class Sandbox:
         """What the zygote applies to each forked kernel (see ``_kernels._confine``)."""
         rlimits = {**self.limits.rlimits(), "RLIMIT_NPROC": self.process_limit()}
         return {"uid": self.uid, "gid": self.uid, "switch_uid": self.privileged, "rlimits": rlimits,
-                "clean": ["/tmp", "/dev/shm"], "keep": [str(self.workdir)]}
+                "clean": ["/tmp", "/dev/shm"], "keep": [str(self.workdir), *_runtime_paths()]}
 
 
 def _tasks_of_uid(uid: int) -> int:
