@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -60,7 +61,7 @@ def test_grading_refuses_without_bubblewrap(monkeypatch):
         _sandbox._probe.cache_clear()
 
 
-USERENV = _sandbox.Path(sys.prefix) / "userenv" / "bin" / "python"  # built by `make hub` (scripts/ensure_hub_deps.sh)
+USERENV = Path(sys.prefix) / "userenv" / "bin" / "python"  # built by `make hub` (scripts/ensure_hub_deps.sh)
 
 
 @pytest.mark.skipif(not _sandbox.available(), reason="bubblewrap cannot run here")
@@ -75,7 +76,7 @@ def test_a_lecturer_who_is_not_root_gets_the_same_walls(tmp_path):
         pytest.skip(f"needs root to become another user (runuser) and {USERENV} (make hub)")
     import tempfile
 
-    top = _sandbox.Path(tempfile.mkdtemp(prefix="sme-nonroot-", dir="/tmp"))  # pytest's tmp is root-only
+    top = Path(tempfile.mkdtemp(prefix="sme-nonroot-", dir="/tmp"))  # pytest's tmp is root-only
     os.chmod(top, 0o755)
     work = top / "nr"
     work.mkdir()
