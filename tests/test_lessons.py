@@ -103,3 +103,6 @@ def test_lesson_in_jupyterlab(name, lessons_lab, chromium_browser, test_output):
         page.screenshot(path=str(test_output / f"lesson-{name[:-6]}.png"))
     finally:
         page.close()
+        from _lab import shutdown_kernels
+
+        shutdown_kernels(base, token)  # the next lesson starts its kernel on a quiet server
