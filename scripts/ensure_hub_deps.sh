@@ -10,6 +10,7 @@
 # Without root or apt-get it explains what is missing and exits 0: the hub test then skips.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/_apt.sh
 VENV=${VENV:-.venv}
 USERENV="$VENV/userenv"
 STAMP="$USERENV/.installed-$(sha1sum pyproject.toml | cut -c1-12)"
@@ -28,10 +29,7 @@ if ! pg_ok || ! command -v npm >/dev/null || [ ! -x /usr/bin/python3 ]; then
     echo "ensure_hub_deps: no apt-get: install postgresql, nodejs, npm and python3 yourself or the hub test is skipped" >&2
     exit 0
   fi
-  echo "ensure_hub_deps: installing Debian postgresql, nodejs, npm (once)"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends postgresql nodejs npm python3 >/dev/null
+  apt_install ensure_hub_deps postgresql nodejs npm python3
   # the test starts its own server on a temporary folder; the packaged cluster is not needed
   (command -v systemctl >/dev/null && systemctl disable --now postgresql >/dev/null 2>&1) || true
 fi

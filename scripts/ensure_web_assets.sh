@@ -10,6 +10,7 @@
 # the offline browser test cannot work without these files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/_apt.sh
 VENV=${VENV:-.venv}
 NODE="$VENV/node"
 MATHJAX=3.2.2
@@ -22,15 +23,10 @@ if have mathjax "$MATHJAX" && have reveal.js "$REVEAL"; then
   exit 0
 fi
 if ! command -v npm >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "ensure_web_assets: installing Debian nodejs and npm (once)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get -o DPkg::Lock::Timeout=600 update -qq
-    apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends nodejs npm >/dev/null
-  else
-    echo "ensure_web_assets: npm is missing; install Node.js (e.g. apt-get install nodejs npm) and rerun" >&2
+  apt_install ensure_web_assets nodejs npm || {
+    echo "ensure_web_assets: npm is missing; install Node.js and npm, then rerun" >&2
     exit 1
-  fi
+  }
 fi
 echo "ensure_web_assets: npm install mathjax@$MATHJAX reveal.js@$REVEAL into $NODE"
 mkdir -p "$NODE"
