@@ -4,6 +4,7 @@ loader rejects broken files with messages that name the file, the entry and the 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -148,11 +149,19 @@ def test_alliance_edges_cover_every_construct():
     G = load("alliance_fsa")
     builds = [(u, v, d) for u, v, d in G.edges(data=True) if d["kind"] == "builds"]
     alliances, fsas, comps = (set(layer_nodes(G, x)) for x in ("alliance", "fsa", "competency"))
+    # alliance -> competency and competency -> competency links exist only where the paper states them
+    direct = {(u, v) for u, v, _ in builds if (u in alliances and v in comps) or (u in comps and v in comps)}
+    assert direct == {("information_sharing", "information_accessibility"),
+                      ("joint_lobbying", "government_and_policy_backing"),
+                      ("large_scale_local_operation", "strong_local_brand_value")}
+    assert all(not G.edges[e]["inferred"] for e in direct)
     for u, v, _ in builds:
-        assert (u in alliances and v in fsas) or (u in fsas and v in comps), (u, v)
-    assert {v for u, v, _ in builds if u in alliances} == fsas
+        assert (u in alliances and v in fsas) or (u in fsas and v in comps) or (u, v) in direct, (u, v)
+    assert {v for u, v, _ in builds if u in alliances and v in fsas} == fsas
     assert {u for u, v, _ in builds if u in alliances} == alliances
-    assert {v for u, v, _ in builds if u in fsas} == comps
+    assert {v for u, v, _ in builds if v in comps} == comps
+    # every FSA feeds some competency (the paper: experience etc. build competencies)
+    assert {u for u, v, _ in builds if u in fsas} == fsas
 
 
 def test_alliance_inferred_edges_explain_themselves():
@@ -160,6 +169,47 @@ def test_alliance_inferred_edges_explain_themselves():
     for u, v, d in G.edges(data=True):
         if d.get("inferred"):
             assert d.get("note", "").strip(), f"inferred edge {u}->{v} needs a note"
+
+
+@pytest.mark.parametrize("name", ["alliance_fsa", "csf"])
+def test_every_stated_edge_quotes_its_evidence(name):
+    """A 'stated' edge names the words of its rationale that state the link; they must be in it."""
+    G = load(name)
+    for u, v, d in G.edges(data=True):
+        if d["kind"] == "moderates" or d.get("inferred"):
+            continue
+        ev = d.get("evidence", "")
+        assert ev.strip(), f"{name}: stated edge {u}->{v} has no evidence"
+        assert norm(ev).lower() in norm(d["rationale"]).lower(), f"{name}: evidence of {u}->{v} is not in its rationale"
+
+
+def test_evidence_outside_the_rationale_is_rejected(tmp_path):
+    spec = yaml.safe_load((Path(frameworks.__file__).parent / "data" / "alliance_fsa.yaml").read_text(encoding="utf-8"))
+    edge = next(e for e in spec["edges"] if e.get("evidence"))
+    edge["evidence"] = "words the paper never wrote"
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(SmeTeachError, match="is not part of the rationale"):
+        load_file(path)
+
+
+def test_alliance_links_the_paper_states_are_stated_and_rerouted_ones_are_gone():
+    G = load("alliance_fsa")
+    stated = {(u, v) for u, v, d in G.edges(data=True) if d["kind"] == "builds" and not d["inferred"]}
+    for e in [("joint_lobbying", "government_and_policy_backing"), ("information_sharing", "information_accessibility"),
+              ("large_scale_local_operation", "strong_local_brand_value")]:
+        assert e in stated
+    # the resource-sharing sentence names tools but the Tools & Equipment FSA is tied to financing
+    assert G.edges["resource_sharing", "tools_and_equipment"]["inferred"] is True
+    assert not G.has_edge("horizontal_integration", "government_and_policy_backing")
+    assert not G.has_edge("joint_lobbying", "horizontal_integration")
+    for f in ("product_differentiation", "raw_materials", "experience"):
+        assert any(G.nodes[v]["layer"] == "competency" for v in G.successors(f)), f
+
+
+def test_common_pricing_carries_the_cartel_caveat():
+    d = load("alliance_fsa").nodes["common_pricing"]
+    assert "Competition Act 2012" in d["caveat"] and "Article 101" in d["caveat"] and "cartel" in d["caveat"]
 
 
 def test_paper_stated_competency_links():

@@ -480,7 +480,8 @@ class AllianceApp(WorkshopApp):
                     chart_png=_charts.png_bytes(fig, dpi=130), chart_alt=alt, recommendations=recs,
                     how=self.rule_sentence(r),
                     note="Model: Bose & Bristy, Alliance-FSA-internationalisation (50 SMEs in Khulna). "
-                         "Scores are the course's rule (mean of linked items, times the conditions).")
+                         "Scores are the course's rule (mean of linked items, times the conditions; trust and fair "
+                         "shares are necessary).")
 
     @staticmethod
     def rule_sentence(r) -> str:
@@ -495,7 +496,10 @@ class AllianceApp(WorkshopApp):
             if low == 1:
                 text += " That is what happened here: it is the rule, not a mistake."
             return text
-        return base + " (the average of the conditions, so strong ones make up for weak ones)."
+        return base + (". Trust between the partners and a fair share of the gains must both be there: "
+                       "if either is rated 'Not at all', every score is 0 / 100 (the paper calls them necessary). "
+                       "Otherwise the conditions are averaged, so strong ones make up for weak ones, "
+                       "but never past the weaker of those two.")
 
     def csv_labels(self, r):
         labels = super().csv_labels(r)
