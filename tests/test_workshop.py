@@ -94,9 +94,13 @@ def test_readiness_missing_answers_give_a_friendly_message():
 
 
 def test_alliance_builds_and_bottlenecks():
-    r = workshop.compute_alliance(["information_sharing", "joint_marketing"], {"trust_and_confidence": 1})
+    # trust "Not at all": the paper's necessary condition stops everything under the default rule
+    zero = workshop.compute_alliance(["information_sharing", "joint_marketing"], {"trust_and_confidence": 1})
+    assert (zero.competency == 0).all() and not zero.top_competencies
+    assert zero.weak_moderators[0]["id"] == "trust_and_confidence"
+    r = workshop.compute_alliance(["information_sharing", "joint_marketing"], {"trust_and_confidence": 2})
     ref = measures.propagate({"information_sharing": 1.0, "joint_marketing": 1.0},
-                             {"trust_and_confidence": 0.0, **{k: 0.5 for k in [
+                             {"trust_and_confidence": 0.25, **{k: 0.5 for k in [
                                  "coordination_and_control", "investment_security", "industry_potentiality",
                                  "alliance_timing_and_sequencing", "equal_distribution_of_benefits"]}},
                              {k: 0.5 for k in r.moderator_answers if k not in ref_m1()})
