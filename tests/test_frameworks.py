@@ -37,6 +37,7 @@ EXPECTED_LAYERS = {
         "prospects": ["kpi_marginal_analysis", "future_prospects"],
         "competency": ["capacity_building", "policy", "cluster_networking", "innovation"],
         "strategy": ["entry_modes", "timing", "destinations", "operational_decisions"],
+        "outcome": ["evaluation_quality", "decision_effectiveness", "international_success"],
     },
     "uppsala": {
         "establishment_chain": ["no_regular_export", "export_via_agents", "sales_subsidiary", "production_subsidiary"],
@@ -94,7 +95,8 @@ def test_layers_and_node_ids_are_as_specified(name):
     if name == "alliance_fsa":
         assert layers == list(EXPECTED_LAYERS[name])
     if name == "csf":
-        assert [x for x in layers if x != "success_factor"] == ["current", "prospects", "competency", "strategy"]
+        assert [x for x in layers if x != "success_factor"] == ["current", "prospects", "competency", "strategy",
+                                                                "outcome"]
         assert layers.index("success_factor") in (0, len(layers) - 1)
     if name == "inv":
         assert sorted(G) == sorted(["export_import_startup", "multinational_trader",
@@ -225,6 +227,33 @@ def test_paper_stated_competency_links():
     assert ("tools_and_equipment", "production_and_operation_efficiency") in stated
     assert ("technology", "production_and_operation_efficiency") in stated
     assert ("grapevine", "internationalisation_knowledge") in stated
+
+
+REVIEW_HEADINGS = ["Network, Alliance, Clusters", "Capacity Building", "Policy", "Innovations", "Benefits and Barriers",
+                   "Future Prospects", "Timing of Internationalization", "Modes of Internationalization",
+                   "Destinations of Internationalization", "Operational Decisions of Internationalization"]
+
+
+def test_csf_has_all_ten_review_headings_and_their_links_are_inferred():
+    G = load("csf")
+    sfs = layer_nodes(G, "success_factor")
+    assert len(sfs) == 10
+    for sf in sfs:
+        for _, v, d in G.out_edges(sf, data=True):
+            assert d["kind"] == "informs" and d["inferred"] is True, (sf, v)  # the paper draws no such link
+    assert G.has_edge("sf_policy", "policy") and G.has_edge("sf_operational_decisions_of_internationalization",
+                                                            "operational_decisions")
+
+
+def test_csf_outcome_and_prospects_to_strategies_are_stated():
+    G = load("csf")
+    for s in layer_nodes(G, "strategy"):
+        d = G.edges["future_prospects", s]
+        assert not d["inferred"] and d["evidence"] == "for extracting prospects"
+        assert not G.edges[s, "international_success"]["inferred"]
+    for n in ("evaluation_quality", "decision_effectiveness"):
+        assert not G.edges[n, "international_success"]["inferred"]
+    assert nx.has_path(G, "benefits", "international_success")
 
 
 def test_csf_phase_chain():

@@ -407,11 +407,13 @@ def alliance_builds(chosen, moderator_answers: dict, firm: str = "", owner: str 
 
     Examples
     --------
-    >>> r = alliance_builds(["information_sharing"], {"trust_and_confidence": 1})
+    >>> r = alliance_builds(["information_sharing"], {"trust_and_confidence": 2})
     >>> r.weak_moderators[0]["id"]
     'trust_and_confidence'
     >>> "knowledge" in r.top_fsas
     True
+    >>> alliance_builds(["information_sharing"], {"trust_and_confidence": 1}).top_fsas  # no trust: of no use
+    []
     >>> alliance_builds([], {})
     Traceback (most recent call last):
     ...

@@ -48,7 +48,7 @@ def construct(node: str, model: str = "csf") -> dict:
     --------
     >>> c = construct("kpi_marginal_analysis")
     >>> c["layer_label"], c["outputs"]
-    ('Future internationalization prospects', ['Future internationalization prospects'])
+    ('Future internationalization prospects', ['Future internationalization prospects', 'Quality of the evaluation of prospects'])
     """
     from .._validate import check_choice
 

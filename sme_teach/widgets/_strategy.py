@@ -29,7 +29,7 @@ _FACTOR_LABELS = {
     "cultural": "Cultural (no shared language)",
     "administrative": "Administrative (other currency)",
     "geographic": "Geographic (km, no border)",
-    "economic": "Economic (market-size gap)",
+    "economic": "Economic (income-per-person gap)",
     "psychic": "Psychic (Kogut-Singh)",
     "small_market": "Small market",
 }
