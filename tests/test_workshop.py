@@ -499,3 +499,13 @@ def test_voila_config_hides_code_and_unrelated_extensions():
     assert "@jupyter/nbgrader" not in cfg["extension_allowlist"]
     assert cfg["template"] == "sme_workshop"
     assert (REPO / "course" / "workshop" / "jupyter" / "voila" / "templates" / "sme_workshop" / "index.html.j2").is_file()
+
+
+def test_alliance_planner_warns_that_common_pricing_is_cartel_conduct():
+    """The seed's Common Pricing stays, with the course's legal caution in the planner's text and next steps."""
+    definition = cases.alliance_nodes("alliance").set_index("id").at["common_pricing", "definition"]
+    assert "cartel" in definition
+    r = workshop.compute_alliance(["common_pricing", "joint_marketing"], {})
+    assert "Competition Act 2012" in r.recommendations[0]["step"] and "cartel" in r.recommendations[0]["step"]
+    other = workshop.compute_alliance(["joint_marketing"], {})
+    assert not any("Competition Act" in x["step"] for x in other.recommendations)

@@ -414,6 +414,8 @@ def alliance_builds(chosen, moderator_answers: dict, firm: str = "", owner: str 
     True
     >>> alliance_builds(["information_sharing"], {"trust_and_confidence": 1}).top_fsas  # no trust: of no use
     []
+    >>> alliance_builds(["common_pricing"], {}).recommendations[0]["step"][:40]
+    'Before you agree prices with other firms'
     >>> alliance_builds([], {})
     Traceback (most recent call last):
     ...
@@ -470,6 +472,11 @@ def alliance_builds(chosen, moderator_answers: dict, firm: str = "", owner: str 
         missing.append({"competency": c, "label": labels[c],
                         "alliances": [labels[a] for a in builders if a not in chosen][:3]})
     recs = steps_with_citation(load_recommendations()["alliance"])
+    # the course's legal cautions (e.g. common pricing is cartel conduct) come first for the forms chosen
+    cautions = [{"step": G.nodes[a]["owner_caveat"], "quote": G.nodes[a].get("quote", ""),
+                 "citation": str(G.graph.get("citation", "")), "short": "Bose & Bristy"}
+                for a in chosen if G.nodes[a].get("owner_caveat")]
+    recs = cautions + recs
     return AllianceResult(
         firm=clean_name(firm), owner=clean_name(owner), chosen=chosen, moderator_answers=answers, rule=rule,
         fsa=fsa, competency=comp, labels=labels, top_fsas=top_fsas, top_competencies=top_comp,

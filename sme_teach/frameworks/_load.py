@@ -15,7 +15,7 @@ _MODEL_KEYS = {"name", "title", "citation", "description", "acyclic", "layers", 
 _REQUIRED_MODEL_KEYS = ("name", "title", "citation", "layers", "nodes")
 _LAYER_KEYS = {"id", "label", "count", "description", "moderates"}
 _NODE_KEYS = {"id", "layer", "label", "definition", "source", "quote", "note", "order", "necessary",
-              "necessary_quote", "caveat"}
+              "necessary_quote", "caveat", "owner_caveat"}
 _REQUIRED_NODE_KEYS = ("id", "layer", "label", "definition")
 _EDGE_KEYS = {"source", "target", "rationale", "inferred", "note", "kind", "evidence"}
 _REQUIRED_EDGE_KEYS = ("source", "target", "rationale")
