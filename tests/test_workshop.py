@@ -503,6 +503,8 @@ def test_voila_config_hides_code_and_unrelated_extensions():
 
 def test_alliance_planner_warns_that_common_pricing_is_cartel_conduct():
     """The seed's Common Pricing stays, with the course's legal caution in the planner's text and next steps."""
+    from sme_teach import cases
+
     definition = cases.alliance_nodes("alliance").set_index("id").at["common_pricing", "definition"]
     assert "cartel" in definition
     r = workshop.compute_alliance(["common_pricing", "joint_marketing"], {})
