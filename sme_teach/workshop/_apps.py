@@ -529,7 +529,7 @@ class DestinationApp(WorkshopApp):
     app_id = "destination"
     title = "Where should we sell first?"
     intro = ("Compare foreign markets. A market is 'far' when people speak another language, use other money, "
-             "live far away, or do business differently. Move the sliders to say how much each difference "
+             "live far away, earn very different incomes, or do business differently. Move the sliders to say how much each difference "
              "matters for your firm (0 = not at all, 5 = a lot). The shortest bar is the closest market.")
 
     def build_controls(self):
@@ -598,8 +598,8 @@ class DestinationApp(WorkshopApp):
         notes = "".join(f"<div class='sme-help'>{_esc(n)}</div>" for n in r.notes)
         return (f"<div class='sme-headline'><b>Closest market with your weights: "
                 f"<span class='sme-best'>{_esc(r.best)}</span>.</b></div>{img}{self._table(r)}{notes}"
-                "<div class='sme-help'>A simple screen to start research, not an answer: it ignores income, "
-                "trade deals, history and your product. Data: GeoNames, Hofstede (2010).</div>")
+                "<div class='sme-help'>A simple screen to start research, not an answer: it ignores trade deals, "
+                "history and your product. Data: GeoNames, Gapminder (incomes, 2007), Hofstede (2010).</div>")
 
     def report_parts(self, r):
         fig, alt = _charts.destination_chart(r)
