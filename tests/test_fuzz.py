@@ -674,6 +674,8 @@ FUZZ: dict[str, Spec] = {
                                     _ok_frame),
     "datasets.load_hofstede": Spec(datasets.load_hofstede, {}, {}, _ok_frame),
     "datasets.load_literature_table": Spec(datasets.load_literature_table, {}, {}, _ok_frame),
+    "datasets.load_income": Spec(datasets.load_income, {}, {}, _ok_frame),
+    "datasets.load_review_studies": Spec(datasets.load_review_studies, {}, {}, _ok_frame),
     "datasets.load_florentine": Spec(datasets.load_florentine, dict(as_frame=True), dict(as_frame=BAD_BOOL),
                                      _ok_graph_or_frame),
     "datasets.load_khulna_smes": Spec(datasets.load_khulna_smes, {}, {}, _ok_frame),
@@ -823,6 +825,8 @@ FUZZ: dict[str, Spec] = {
     "cases.construct": Spec(cases.construct, dict(node="benefits"), dict(
         node=any_bad(typos(["benefits", "barriers"])), model=any_bad(typos(frameworks.available()))),
         lambda out, kw: out["id"] == kw["node"]),
+    "cases.theory_notes": Spec(cases.theory_notes, dict(theory="revised_uppsala"), dict(
+        theory=any_bad(typos(["revised_uppsala", "reid_1981"]))), lambda out, kw: out["id"] == kw["theory"]),
     "cases.literature_studies": Spec(cases.literature_studies, dict(factor="sf_benefits_barriers"), dict(
         factor=any_bad(typos(["sf_benefits_barriers", "Benefits & Barriers"]))), _ok_frame),
     "cases.marginal_analysis": Spec(cases.marginal_analysis, dict(kpis=KPIS, probabilities={"EU buyer": 0.5}), dict(

@@ -105,6 +105,7 @@ def countries(neighbours_iso2=False):
         "languages": ["bn", "hi;en", "en-GB", "en;ga", ["fr"]],
         "neighbours": ["IND;MMR", "BGD;PAK;CHN", "IRL", "GBR", ""],
         "currency": ["BDT", "INR", "GBP", "EUR", "EUR"],
+        "income_per_person": [1391.3, 2452.2, 33203.3, 40676.0, 30470.0],
     })
     if neighbours_iso2:
         t["neighbours"] = ["IN;MM", "BD;PK;CN", "IE", ["GB"], None]
@@ -120,8 +121,10 @@ def test_cage_dimensions_separately():
     d = great_circle_km(51.5072, -0.1276, 23.8103, 90.4125)
     assert out.loc["BGD", "distance_km"] == pytest.approx(d)
     assert out.loc["BGD", "geographic"] == pytest.approx(0.5 * d / (np.pi * 6371.0088) + 0.5)
-    spread = np.log(1400e6) - np.log(5e6)
-    assert out.loc["BGD", "economic"] == pytest.approx(abs(np.log(170e6) - np.log(67e6)) / spread)
+    # economic distance is the gap in income per person (Ghemawat 2001), not in population
+    spread = np.log(40676.0) - np.log(1391.3)
+    assert out.loc["BGD", "economic"] == pytest.approx(abs(np.log(1391.3) - np.log(33203.3)) / spread)
+    assert out.loc["BGD", "income_ratio"] == pytest.approx(1391.3 / 33203.3)
     dims = out[["cultural", "administrative", "geographic", "economic"]]
     assert np.allclose(out["total"], dims.mean(axis=1))
     assert ((dims >= 0) & (dims <= 1)).all().all()
@@ -194,7 +197,7 @@ def _one_sided(home_lists_host: bool, host_lists_home: bool) -> pd.DataFrame:
         "iso3": ["AAA", "BBB"], "name": ["A-land", "B-land"], "population": [1e6, 1e6],
         "capital_lat": [0.0, 0.0], "capital_lon": [0.0, 1.0], "languages": ["aa", "bb"],
         "neighbours": ["BBB" if home_lists_host else "", "AAA" if host_lists_home else ""],
-        "currency": ["AAD", "BBD"]})
+        "currency": ["AAD", "BBD"], "income_per_person": [1000.0, 1000.0]})
 
 
 @pytest.mark.parametrize("home_lists_host, host_lists_home, contiguous", [
@@ -208,7 +211,7 @@ def test_cage_contiguity_counts_if_either_country_lists_the_other(home_lists_hos
     assert out.loc["BBB", "distance_km"] == pytest.approx(km, rel=1e-9)
     half_circle = np.pi * 6371.0088
     assert out.loc["BBB", "geographic"] == pytest.approx(0.5 * km / half_circle + (0.0 if contiguous else 0.5))
-    # no language or currency shared, equal populations (spread 0 -> economic 0)
+    # no language or currency shared, equal incomes (spread 0 -> economic 0)
     assert out.loc["BBB", ["cultural", "administrative", "economic"]].tolist() == [1.0, 1.0, 0.0]
     assert out.loc["BBB", "total"] == pytest.approx((1 + 1 + out.loc["BBB", "geographic"] + 0) / 4)
     # and seen from the other side the answer is the same
@@ -222,8 +225,9 @@ def test_cage_distance_default_hosts_skip_countries_without_capital_coordinates(
 
     countries = datasets.load_countries()
     out = cage_distance("BGD", countries=countries)
-    missing = set(countries.loc[countries["capital_lat"].isna(), "iso3"])
-    assert missing, "the shipped table has territories without capitals; this test relies on one"
+    missing = set(countries.loc[countries["capital_lat"].isna() | countries["income_per_person"].isna(), "iso3"])
+    assert set(countries.loc[countries["capital_lat"].isna(), "iso3"]), \
+        "the shipped table has territories without capitals; this test relies on one"
     assert not missing & set(out.index)
     assert len(out) == len(countries) - 1 - len(missing)
     assert out["total"].notna().all()
@@ -331,7 +335,8 @@ def _toy(**changes) -> pd.DataFrame:
     t = pd.DataFrame({
         "iso3": ["AAA", "BBB", "CCC"], "name": ["A-land", "B-land", "C-land"],
         "population": [1e6, 1e6, 1e6], "capital_lat": [0.0, 0.0, 0.0], "capital_lon": [0.0, 1.0, 2.0],
-        "languages": ["aa", "bb", "cc"], "neighbours": ["", "", ""], "currency": ["AAD", "BBD", "CCD"]})
+        "languages": ["aa", "bb", "cc"], "neighbours": ["", "", ""], "currency": ["AAD", "BBD", "CCD"],
+        "income_per_person": [1000.0, 1000.0, 1000.0]})
     for col, values in changes.items():
         t[col] = values
     return t
@@ -341,7 +346,7 @@ def test_cage_fact_limits_are_inclusive_and_messages_exact():
     ok = _toy(capital_lat=[-90.0, 90.0, 0.0], capital_lon=[-180.0, 180.0, 0.0], population=[0.5, 1e6, 1e6])
     out = cage_distance("AAA", ["BBB", "CCC"], ok)
     assert out["distance_km"].tolist() == pytest.approx([np.pi * 6371.0088, np.pi / 2 * 6371.0088])
-    assert np.isfinite(out["economic"]).all()  # a population of 0.5 is positive
+    assert np.isfinite(out["economic"]).all()  # a population of 0.5 is positive (and population is not economic)
     for col, bad, expect in [("capital_lat", 90.5, "between -90 and 90"), ("capital_lat", -90.5, "between -90 and 90"),
                              ("capital_lon", 180.5, "between -180 and 180"), ("capital_lon", -181, "between -180 and 180"),
                              ("population", 0.0, "> 0"), ("population", "many", "> 0")]:
@@ -355,7 +360,7 @@ def test_cage_fact_limits_are_inclusive_and_messages_exact():
 def test_cage_result_shape_and_empty_hosts():
     out = cage_distance("AAA", ["BBB"], _toy())
     assert out.columns.tolist() == ["common_language", "common_currency", "contiguous", "distance_km",
-                                    "log_population_gap", "cultural", "administrative", "geographic", "economic",
+                                    "income_ratio", "log_income_gap", "cultural", "administrative", "geographic", "economic",
                                     "total"]
     assert out.index.name == "iso3" and out.index.tolist() == ["BBB"]
     none = cage_distance("AAA", [], _toy())
@@ -363,16 +368,52 @@ def test_cage_result_shape_and_empty_hosts():
 
 
 def test_cage_economic_gap_uses_the_whole_tables_spread():
-    # populations 1e6, 2e6, 4e6: ln gaps ln2, ln4 over a spread ln4 → economic 0.5 and 1
-    out = cage_distance("AAA", ["BBB", "CCC"], _toy(population=[1e6, 2e6, 4e6]))
-    assert out["log_population_gap"].tolist() == pytest.approx([np.log(2), np.log(4)])
+    # incomes 1000, 2000, 4000: ln gaps ln2, ln4 over a spread ln4 → economic 0.5 and 1
+    out = cage_distance("AAA", ["BBB", "CCC"], _toy(income_per_person=[1000.0, 2000.0, 4000.0]))
+    assert out["log_income_gap"].tolist() == pytest.approx([np.log(2), np.log(4)])
     assert out["economic"].tolist() == pytest.approx([0.5, 1.0])
     # a spread below 1 (ln 1.5) is still a spread: economic 1 for the other country
-    small = cage_distance("AAA", ["BBB"], _toy(population=[1e6, 1.5e6, 1e6]))
+    small = cage_distance("AAA", ["BBB"], _toy(income_per_person=[1000.0, 1500.0, 1000.0]))
     assert small.loc["BBB", "economic"] == pytest.approx(1.0)
-    # a country outside the comparison without a usable population does not enter the spread
-    gap = _toy(population=[1e6, 2e6, 0.0])
+    # a country outside the comparison without an income figure does not enter the spread
+    gap = _toy(income_per_person=[1000.0, 2000.0, np.nan])
     assert cage_distance("AAA", ["BBB"], gap).loc["BBB", "economic"] == pytest.approx(1.0)
+    # a host without an income figure: economic and total are NaN, not guessed
+    assert cage_distance("AAA", ["CCC"], gap).loc["CCC", ["economic", "total"]].isna().all()
+
+
+def test_cage_economic_distance_reads_income_not_population():
+    """Ghemawat (2001): economic distance is differences in consumer income; population is market size."""
+    base = cage_distance("AAA", ["BBB", "CCC"], _toy(income_per_person=[1000.0, 2000.0, 4000.0]))
+    more_people = cage_distance("AAA", ["BBB", "CCC"], _toy(income_per_person=[1000.0, 2000.0, 4000.0],
+                                                            population=[1e6, 5e8, 2e6]))
+    pd.testing.assert_series_equal(base["economic"], more_people["economic"])
+    richer = cage_distance("AAA", ["BBB", "CCC"], _toy(income_per_person=[1000.0, 1000.0, 4000.0]))
+    assert richer.loc["BBB", "economic"] == 0.0 and richer.loc["CCC", "economic"] == 1.0
+    with pytest.raises(SmeTeachError, match="home country 'AAA' has income_per_person"):
+        cage_distance("AAA", ["BBB"], _toy(income_per_person=[np.nan, 1.0, 1.0]))
+    with pytest.raises(SmeTeachError, match="missing columns \\['income_per_person'\\]"):
+        cage_distance("AAA", ["BBB"], _toy().drop(columns="income_per_person"))
+
+
+def test_rank_destinations_counts_population_once():
+    """Population enters only small_market; economic moves with income alone."""
+    t = _toy(income_per_person=[1000.0, 2000.0, 4000.0], population=[1e6, 1e6, 1e8])
+    r = rank_destinations("AAA", ["BBB", "CCC"], {"economic": 1, "small_market": 1}, countries=t)
+    assert r.loc["BBB", "score_economic"] == pytest.approx(0.5) and r.loc["CCC", "score_economic"] == pytest.approx(1.0)
+    assert r.loc["BBB", "score_small_market"] == 1.0 and r.loc["CCC", "score_small_market"] == 0.0
+    t2 = t.assign(population=[1e6, 1e8, 1e8])
+    r2 = rank_destinations("AAA", ["BBB", "CCC"], {"economic": 1, "small_market": 1}, countries=t2)
+    pd.testing.assert_series_equal(r["score_economic"].sort_index(), r2["score_economic"].sort_index())
+
+
+def test_shipped_income_puts_india_closer_than_japan_to_bangladesh():
+    """With income per person, India (2007: $2,452) is economically closer to Bangladesh ($1,391) than Japan ($31,656)."""
+    from sme_teach import cases
+
+    out = cases.cage_table("BGD", ["IND", "JPN"])
+    assert out.loc["IND", "economic"] < out.loc["JPN", "economic"]
+    assert out.loc["IND", "income_ratio"] == pytest.approx(2452.2 / 1391.3, rel=1e-3)
 
 
 def test_cage_missing_currency_is_not_a_shared_currency_and_language_variants_match():

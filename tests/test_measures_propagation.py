@@ -98,7 +98,8 @@ def test_real_model_full_strength_no_moderation_gives_ones_where_built():
     alliances = [n for n, d in G.nodes(data=True) if d["layer"] == "alliance"]
     r = propagate({a: 1.0 for a in alliances})
     assert len(r.fsa) == 20 and len(r.competency) == 10
-    built_fsa = {v for u, v, d in G.edges(data=True) if d.get("kind") == "builds" and u in alliances}
+    built_fsa = {v for u, v, d in G.edges(data=True)
+                 if d.get("kind") == "builds" and u in alliances and G.nodes[v]["layer"] == "fsa"}
     assert np.allclose(r.fsa[list(built_fsa)], 1.0)
     assert r.competency.between(0, 1).all()
     assert "internationalisation_knowledge" in r.competency.index
@@ -160,3 +161,83 @@ def test_explain_for_the_second_of_several_firms_and_for_a_zero_score():
     assert r.explain("c1").startswith("c1 = 0.700 for firm 'jute_co'")  # default: the first firm
     zero = propagate({"za": 0.0}, model=_toy())
     assert zero.explain("c1").endswith("Alliances behind it: none (all zero).")
+
+
+# ------------------------------------------------------------------ the paper's necessary conditions
+
+
+def _real_levels(G, layer, value=1.0):
+    return {n: value for n, d in G.nodes(data=True) if d["layer"] == layer}
+
+
+def test_default_rule_trust_zero_gives_zero():
+    """'If those SMEs who are forming such alliances do not trust each other, then such alliance
+    building is of no use': with the default rule, trust = 0 stops cycle 1 whatever else holds."""
+    from sme_teach.measures import DEFAULT_MODERATION
+
+    G = _real_model()
+    assert DEFAULT_MODERATION == "gated"
+    alliances = _real_levels(G, "alliance")
+    m1 = {**_real_levels(G, "moderator_1"), "trust_and_confidence": 0.0}
+    r = propagate(alliances, m1, model=G)
+    assert r.moderation["m1"].iloc[0] == 0.0
+    assert (r.fsa == 0).all() and (r.competency == 0).all()
+    # the old default let the other five make up for it
+    assert propagate(alliances, m1, model=G, moderation="mean").moderation["m1"].iloc[0] == pytest.approx(5 / 6)
+
+
+def test_default_rule_equal_benefits_zero_gives_zero():
+    """'Only equal distribution of benefits including profit will ensure successful strategic alliances'."""
+    G = _real_model()
+    m1 = {**_real_levels(G, "moderator_1"), "equal_distribution_of_benefits": 0.0}
+    assert (propagate(_real_levels(G, "alliance"), m1, model=G).competency == 0).all()
+
+
+def test_necessary_conditions_are_marked_with_their_sentence(seeds_dir):
+    import re
+
+    G = _real_model()
+    necessary = sorted(n for n, d in G.nodes(data=True) if d.get("necessary"))
+    assert necessary == ["equal_distribution_of_benefits", "trust_and_confidence"]
+    seed = re.sub(r"\s+", " ", (seeds_dir / "bose_bristy_alliance_fsa.txt").read_text(encoding="utf-8"))
+    for n in necessary:
+        assert G.nodes[n]["necessary_quote"] in seed
+
+
+def test_gated_rule_caps_the_mean_and_lies_between_min_and_mean():
+    G = _real_model()
+    rng = np.random.default_rng(3)
+    ids = [n for n, d in G.nodes(data=True) if d["layer"] == "moderator_1"]
+    M1 = pd.DataFrame(rng.random((40, len(ids))), columns=ids)
+    A = pd.DataFrame(1.0, index=M1.index, columns=list(_real_levels(G, "alliance")))
+    m = {rule: propagate(A, M1, model=G, moderation=rule).moderation["m1"] for rule in ("gated", "mean", "min")}
+    want = np.minimum(M1.mean(axis=1), M1[["trust_and_confidence", "equal_distribution_of_benefits"]].min(axis=1))
+    assert np.allclose(m["gated"], want)
+    assert (m["min"] <= m["gated"] + 1e-12).all() and (m["gated"] <= m["mean"] + 1e-12).all()
+    # trust high and the rest low: the cap does not bind, the mean decides
+    row = {i: 0.2 for i in ids} | {"trust_and_confidence": 1.0, "equal_distribution_of_benefits": 1.0}
+    assert propagate(_real_levels(G, "alliance"), row, model=G).moderation["m1"].iloc[0] == pytest.approx(
+        np.mean(list(row.values())))
+
+
+def test_gated_rule_without_necessary_moderators_is_the_mean():
+    G = small_model()
+    low = {"trust": 1.0, "timing": 0.2}
+    a = {"info": 1.0}
+    assert propagate(a, low, model=G).fsa["knowledge"] == pytest.approx(0.6)
+
+
+def test_direct_and_competency_links_carry_flow_and_add_up():
+    G = _real_model()
+    # joint lobbying -> government backing is stated in the paper, with no FSA between
+    r = propagate({"joint_lobbying": 1.0}, {"trust_and_confidence": 0.8}, {"learning_organisation": 0.5}, model=G)
+    m1, m2 = r.moderation.iloc[0]
+    assert r.competency["government_and_policy_backing"] == pytest.approx(m1 * m2)
+    assert set(r.contributions.loc[r.contributions["contribution"] > 0, "fsa"]) == {"(direct)"}
+    # large local operation -> brand value: brand value averages its FSAs and that competency (before m2)
+    r = propagate({"shared_distribution": 1.0}, model=G)
+    assert r.competency["large_scale_local_operation"] == pytest.approx(1 / 7)
+    assert r.competency["strong_local_brand_value"] == pytest.approx((1 / 7) / 3)
+    total = r.contributions.groupby("competency")["contribution"].sum()
+    assert np.allclose(total.reindex(r.competency.index, fill_value=0), r.competency)
+    assert "large_scale_local_operation" in r.explain("strong_local_brand_value")

@@ -63,13 +63,29 @@ def test_innovation_stage_rule_table():
         _firm(years_exporting=3),
         _firm(years_exporting=3, explores_distant_markets=True),
     ])
-    assert innovation_stage(firms).tolist() == [1, 2, 3, 4, 5, 6]
-    assert innovation_stage(firms, "cavusgil").tolist() == [1, 2, 2, 3, 4, 5]
-    assert innovation_stage(_firm(years_exporting=1), experienced_after=1) == 5
+    assert innovation_stage(firms).tolist() == [1, 2, 3, 2, 2, 2]  # exporting without exploring is passive
+    active = firms.assign(explores_exporting=[False, False, True, True, True, True])
+    assert innovation_stage(active).tolist() == [1, 2, 3, 4, 5, 6]
+    # the course's cross-mapping: an experienced exporter to one close country is still experimental
+    assert innovation_stage(active, "cavusgil").tolist() == [1, 1, 2, 3, 3, 4]
+    committed = active.assign(depends_on_foreign_markets=[False] * 5 + [True])
+    assert innovation_stage(committed, "cavusgil").tolist() == [1, 1, 2, 3, 3, 5]
+    assert innovation_stage(committed).tolist() == [1, 2, 3, 4, 5, 6]  # B&T has no committed stage
+    assert innovation_stage(_firm(years_exporting=1, explores_exporting=True), experienced_after=1) == 5
     with pytest.raises(SmeTeachError, match="missing columns"):
         innovation_stage(pd.DataFrame({"years_exporting": [1]}))
     with pytest.raises(SmeTeachError, match="unknown innovation model"):
         innovation_stage(_firm(), "uppsala")
+
+
+def test_passive_order_filler_is_never_an_experienced_exporter():
+    """Bilkey & Tesar: stage 2 fills unsolicited orders but makes no effort to explore active exporting."""
+    passive = _firm(fills_unsolicited_orders=True, years_exporting=25, explores_distant_markets=True)
+    assert innovation_stage(passive) == 2
+    assert innovation_stage(passive, labels=True).startswith("fills unsolicited orders")
+    assert innovation_stage(passive, "cavusgil", labels=True) == "domestic marketing"
+    with pytest.raises(SmeTeachError, match="depends_on_foreign_markets"):
+        innovation_stage({**passive, "depends_on_foreign_markets": "yes"})
 
 
 def test_network_situation_two_by_two():

@@ -25,7 +25,8 @@ def test_compute_construct_matches_the_framework():
     assert c["quote"].startswith("They can make a list of different KPIs")
     assert c["layer_label"] == "Future internationalization prospects"
     assert sorted(c["inputs"]) == ["Barriers (impediments)", "Benefits"]
-    assert c["outputs"] == ["Future internationalization prospects"]
+    # the paper's outcome: success depends on how well the prospects are evaluated (the course's inferred link)
+    assert c["outputs"] == ["Future internationalization prospects", "Quality of the evaluation of prospects"]
     assert "Bose" in c["source"] and "2016" in c["source"]
     # the Table 1 factors appear as inputs of the model node they inform
     assert "Timing of Internationalization" in cases.construct("timing")["inputs"]

@@ -94,9 +94,13 @@ def test_readiness_missing_answers_give_a_friendly_message():
 
 
 def test_alliance_builds_and_bottlenecks():
-    r = workshop.compute_alliance(["information_sharing", "joint_marketing"], {"trust_and_confidence": 1})
+    # trust "Not at all": the paper's necessary condition stops everything under the default rule
+    zero = workshop.compute_alliance(["information_sharing", "joint_marketing"], {"trust_and_confidence": 1})
+    assert (zero.competency == 0).all() and not zero.top_competencies
+    assert zero.weak_moderators[0]["id"] == "trust_and_confidence"
+    r = workshop.compute_alliance(["information_sharing", "joint_marketing"], {"trust_and_confidence": 2})
     ref = measures.propagate({"information_sharing": 1.0, "joint_marketing": 1.0},
-                             {"trust_and_confidence": 0.0, **{k: 0.5 for k in [
+                             {"trust_and_confidence": 0.25, **{k: 0.5 for k in [
                                  "coordination_and_control", "investment_security", "industry_potentiality",
                                  "alliance_timing_and_sequencing", "equal_distribution_of_benefits"]}},
                              {k: 0.5 for k in r.moderator_answers if k not in ref_m1()})
@@ -495,3 +499,15 @@ def test_voila_config_hides_code_and_unrelated_extensions():
     assert "@jupyter/nbgrader" not in cfg["extension_allowlist"]
     assert cfg["template"] == "sme_workshop"
     assert (REPO / "course" / "workshop" / "jupyter" / "voila" / "templates" / "sme_workshop" / "index.html.j2").is_file()
+
+
+def test_alliance_planner_warns_that_common_pricing_is_cartel_conduct():
+    """The seed's Common Pricing stays, with the course's legal caution in the planner's text and next steps."""
+    from sme_teach import cases
+
+    definition = cases.alliance_nodes("alliance").set_index("id").at["common_pricing", "definition"]
+    assert "cartel" in definition
+    r = workshop.compute_alliance(["common_pricing", "joint_marketing"], {})
+    assert "Competition Act 2012" in r.recommendations[0]["step"] and "cartel" in r.recommendations[0]["step"]
+    other = workshop.compute_alliance(["joint_marketing"], {})
+    assert not any("Competition Act" in x["step"] for x in other.recommendations)

@@ -178,8 +178,9 @@ def test_alliance_planner(pages, tmp_path, test_output):
     _fill_names(page)
     page.click(".sme-alliance-information_sharing input")
     page.click(".sme-alliance-joint_marketing input")
-    page.locator(".sme-moderator-trust_and_confidence button").nth(0).click()
-    expected = workshop.compute_alliance(["information_sharing", "joint_marketing"], {"trust_and_confidence": 1})
+    # trust rated 2 ("A little"): weak but not absent (at 1, "not at all", the default rule makes every score 0)
+    page.locator(".sme-moderator-trust_and_confidence button").nth(1).click()
+    expected = workshop.compute_alliance(["information_sharing", "joint_marketing"], {"trust_and_confidence": 2})
     best = expected.labels[expected.top_competencies[0]]
     page.wait_for_selector(f".sme-best >> text={best}", timeout=20_000)
     assert "Trust and Confidence" in page.locator(".sme-result").inner_text()

@@ -122,7 +122,7 @@ def _levels(value, ids) -> dict:
     return {i: check_number(value, 0, 1, "level") for i in ids}
 
 
-def alliance_fsa(alliances=0.5, cycle1=1.0, cycle2=1.0, moderation="mean",
+def alliance_fsa(alliances=0.5, cycle1=1.0, cycle2=1.0, moderation=measures.DEFAULT_MODERATION,
                          explain="internationalisation_knowledge") -> dict:
     """Propagate alliance strengths to FSAs and competencies, and explain one competency.
 
@@ -133,7 +133,7 @@ def alliance_fsa(alliances=0.5, cycle1=1.0, cycle2=1.0, moderation="mean",
         (forms left out count as 0).
     cycle1, cycle2 : float or dict
         One level for every cycle-1 (cycle-2) moderator, or a dict id → level in [0, 1].
-    moderation : {"mean", "min", "product"}
+    moderation : {"gated", "mean", "min", "product"}, default "gated"
         How moderator levels combine (see :func:`sme_teach.measures.propagate`).
     explain : str
         The competency to explain.
@@ -197,7 +197,7 @@ def entry_mode(asset_specificity=0.3, country_risk=0.4, cultural_distance=0.6, f
     }
 
 
-def cohort_competencies(data=None, moderation="mean") -> pd.DataFrame:
+def cohort_competencies(data=None, moderation=measures.DEFAULT_MODERATION) -> pd.DataFrame:
     """Model competency scores of every firm of a cohort (firms × competencies), computed afresh."""
     df = _data(data)
     return measures.propagate(*datasets.khulna_model_inputs(df), model=_model(), moderation=moderation).competency
@@ -216,7 +216,7 @@ class Cohort:
     (50, 10)
     """
 
-    def __init__(self, data=None, moderation: str = "mean"):
+    def __init__(self, data=None, moderation: str = measures.DEFAULT_MODERATION):
         self._data = _data(data).copy()
         self.moderation = moderation
         self._scores = None
@@ -240,7 +240,7 @@ class Cohort:
 EXPERIENCE_PROXY = {"none": 0.0, "indirect": 0.3, "direct": 0.6}
 
 
-def firm_profile(firm_id: str, data=None, moderation="mean", *, cohort=None) -> dict:
+def firm_profile(firm_id: str, data=None, moderation=measures.DEFAULT_MODERATION, *, cohort=None) -> dict:
     """Profile and diagnosis of one Khulna firm: who it is, its alliances, its competencies.
 
     Competency scores come from :func:`sme_teach.measures.propagate` on the firm's own
@@ -253,7 +253,7 @@ def firm_profile(firm_id: str, data=None, moderation="mean", *, cohort=None) -> 
     firm_id : str
     data : pandas.DataFrame, optional
         The cohort's table (default :func:`sme_teach.datasets.load_khulna_smes`).
-    moderation : {"mean", "min", "product"}
+    moderation : {"gated", "mean", "min", "product"}, default "gated"
     cohort : Cohort, optional
         A :class:`Cohort` already scored (then ``data`` is not read): a view profiling many
         firms of one cohort scores it once.
@@ -310,7 +310,7 @@ def firm_profile(firm_id: str, data=None, moderation="mean", *, cohort=None) -> 
 
 
 def alliance_plan(firm_id: str, changes: dict, data=None, moderators_1=None, moderators_2=None,
-                          moderation="mean"):
+                          moderation=measures.DEFAULT_MODERATION):
     """What-if: change some alliance strengths (and optionally moderators) of a firm; competencies before/after.
 
     Parameters
@@ -394,7 +394,9 @@ def alliance_builds(chosen, moderator_answers: dict, firm: str = "", owner: str 
         Moderator id → 1-5 ("Not at all" … "Fully"); missing moderators count as 3.
         Answers become levels ``(answer − 1) / 4`` for :func:`sme_teach.measures.propagate`.
     weakest_link : bool
-        Use the "min" rule (the weakest moderator limits everything) instead of the mean.
+        Use the "min" rule (the weakest moderator limits everything) instead of the default
+        "gated" rule (the conditions' mean, capped by trust and a fair share of the gains,
+        which the paper calls necessary).
 
     Returns
     -------
@@ -405,11 +407,15 @@ def alliance_builds(chosen, moderator_answers: dict, firm: str = "", owner: str 
 
     Examples
     --------
-    >>> r = alliance_builds(["information_sharing"], {"trust_and_confidence": 1})
+    >>> r = alliance_builds(["information_sharing"], {"trust_and_confidence": 2})
     >>> r.weak_moderators[0]["id"]
     'trust_and_confidence'
     >>> "knowledge" in r.top_fsas
     True
+    >>> alliance_builds(["information_sharing"], {"trust_and_confidence": 1}).top_fsas  # no trust: of no use
+    []
+    >>> alliance_builds(["common_pricing"], {}).recommendations[0]["step"][:40]
+    'Before you agree prices with other firms'
     >>> alliance_builds([], {})
     Traceback (most recent call last):
     ...
@@ -433,7 +439,7 @@ def alliance_builds(chosen, moderator_answers: dict, firm: str = "", owner: str 
             raise WorkshopInputError(f"Please rate '{mods.set_index('id').loc[mid, 'label']}' from 1 to 5.")
         answers[mid] = int(v)
     level = {k: (v - 1) / 4 for k, v in answers.items()}
-    rule = "min" if check_bool(weakest_link, "weakest_link") else "mean"
+    rule = "min" if check_bool(weakest_link, "weakest_link") else measures.DEFAULT_MODERATION
     res = measures.propagate(
         {a: 1.0 for a in chosen},
         {k: level[k] for k in m1["id"]},
@@ -466,6 +472,11 @@ def alliance_builds(chosen, moderator_answers: dict, firm: str = "", owner: str 
         missing.append({"competency": c, "label": labels[c],
                         "alliances": [labels[a] for a in builders if a not in chosen][:3]})
     recs = steps_with_citation(load_recommendations()["alliance"])
+    # the course's legal cautions (e.g. common pricing is cartel conduct) come first for the forms chosen
+    cautions = [{"step": G.nodes[a]["owner_caveat"], "quote": G.nodes[a].get("quote", ""),
+                 "citation": str(G.graph.get("citation", "")), "short": "Bose & Bristy"}
+                for a in chosen if G.nodes[a].get("owner_caveat")]
+    recs = cautions + recs
     return AllianceResult(
         firm=clean_name(firm), owner=clean_name(owner), chosen=chosen, moderator_answers=answers, rule=rule,
         fsa=fsa, competency=comp, labels=labels, top_fsas=top_fsas, top_competencies=top_comp,

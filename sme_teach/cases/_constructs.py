@@ -7,10 +7,15 @@ cache the parsed files and hand out copies), so nothing a caller changes reaches
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
+
 from .. import datasets, frameworks, measures
 
 __all__ = [
     "construct",
+    "theory_notes",
     "literature_studies",
     "marginal_analysis",
     "UPPSALA_ACTIVITIES",
@@ -48,7 +53,7 @@ def construct(node: str, model: str = "csf") -> dict:
     --------
     >>> c = construct("kpi_marginal_analysis")
     >>> c["layer_label"], c["outputs"]
-    ('Future internationalization prospects', ['Future internationalization prospects'])
+    ('Future internationalization prospects', ['Future internationalization prospects', 'Quality of the evaluation of prospects'])
     """
     from .._validate import check_choice
 
@@ -311,3 +316,54 @@ def cultural_distance(home: str = "BGD", hosts=DEFAULT_HOSTS,
     out = ks.rename("kogut_singh").reset_index()
     out.insert(1, "country", out["iso3"].map(h["country"]))
     return out.sort_values("kogut_singh", kind="stable", na_position="last").reset_index(drop=True)
+
+
+_THEORIES = Path(__file__).parent / "data" / "theories.yaml"
+_THEORY_FIELDS = ("id", "name", "citation", "in_seed", "seed_quote", "summary", "lessons", "verified")
+
+
+def theory_notes(theory: str | None = None):
+    """Short, cited notes on theories the course uses beside the two seed models.
+
+    The integrated approach (Suarez-Ortega & Alamo-Vera, 2005), resource- and
+    competency-based theory, where "critical success factors" come from (Rockart, 1979),
+    the revised Uppsala model (Johanson & Vahlne, 2009), Reid's (1981) and Czinkota's
+    (1982) I-models, and Coviello and Munro's (1997) network relationships. Each note has
+    its citation, the seed's sentence where the CSF paper names the theory
+    (``seed_quote``, empty if the seed does not cite it) and the course's summary.
+    Data: ``sme_teach/cases/data/theories.yaml``.
+
+    Parameters
+    ----------
+    theory : str, optional
+        One note's id; ``None`` returns all of them.
+
+    Returns
+    -------
+    pandas.DataFrame or dict
+        All notes (columns ``id, name, citation, in_seed, seed_quote, summary, lessons,
+        verified``), or one note as a dict.
+
+    Examples
+    --------
+    >>> notes = theory_notes()
+    >>> "revised_uppsala" in set(notes["id"])
+    True
+    >>> theory_notes("critical_success_factors")["citation"].startswith("Rockart, J. F. (1979)")
+    True
+    """
+    import yaml
+
+    from .._validate import check_choice
+
+    rows = yaml.safe_load(_THEORIES.read_text(encoding="utf-8"))
+    frame = pd.DataFrame([{k: r.get(k, "" if k != "lessons" else []) for k in _THEORY_FIELDS} for r in rows],
+                         columns=list(_THEORY_FIELDS))
+    if theory is None:
+        return frame
+    if not isinstance(theory, str):
+        from .._errors import SmeTeachError
+
+        raise SmeTeachError(f"theory must be a note id (a string) or None, got {type(theory).__name__}")
+    check_choice(theory, frame["id"].tolist(), "theory note")
+    return frame.set_index("id").loc[theory].to_dict() | {"id": theory}

@@ -42,7 +42,7 @@ DESTINATION_FACTOR_LABELS = {
     "cultural": "No shared language",
     "administrative": "Different money (currency)",
     "geographic": "Far away, no shared border",
-    "economic": "Very different market size",
+    "economic": "Very different incomes (what customers can pay)",
     "psychic": "Different ways of doing business (culture scores)",
     "small_market": "Small market (few people)",
 }
@@ -51,7 +51,7 @@ DESTINATION_FACTOR_LABELS = {
 def _countries():
     # only the columns the distance measures read (all rows: scores are normalised over the table)
     return datasets.load_countries()[["iso2", "iso3", "name", "population", "capital_lat", "capital_lon",
-                                      "languages", "neighbours", "currency"]]
+                                      "languages", "neighbours", "currency", "income_per_person"]]
 
 
 def _hofstede():
@@ -198,8 +198,13 @@ def destination_comparison(home: str, candidates, weights: dict, firm: str = "",
                                        hofstede=hof if "psychic" in used else None)
     facts = measures.cage_distance(home, cands, countries)
     table = table.join(facts[["common_language", "common_currency", "contiguous", "distance_km"]])
+    if "economic" in used:
+        no_income = table.loc[table["score_economic"].isna(), "name"].tolist()
+        if no_income:
+            notes.append(f"No income figures for {', '.join(no_income)}: "
+                         f"{'it is' if len(no_income) == 1 else 'they are'} put last while 'very different incomes' counts.")
     if "psychic" in used:
-        lacking = table.loc[table["total"].isna(), "name"].tolist()
+        lacking = table.loc[table["score_psychic"].isna(), "name"].tolist()
         if lacking:
             notes.append(f"No culture scores for {', '.join(lacking)}: "
                          f"{'it is' if len(lacking) == 1 else 'they are'} put last while 'ways of doing business' counts.")
@@ -212,7 +217,7 @@ def destination_comparison(home: str, candidates, weights: dict, firm: str = "",
 
 
 def destination_pool(countries=None, hofstede=None, home: str = "BGD") -> list[str]:
-    """Countries a destination exercise can use: all four Hofstede scores and capital coordinates, not home.
+    """Countries a destination exercise can use: all four Hofstede scores, capital coordinates and income, not home.
 
     Sorted ISO3 codes; default tables are the shipped ones.
 
@@ -230,6 +235,8 @@ def destination_pool(countries=None, hofstede=None, home: str = "BGD") -> list[s
         hofstede, ["iso3", *CULTURE_DIMENSIONS], "hofstede")
     scored = set(hofstede.dropna(subset=list(CULTURE_DIMENSIONS))["iso3"])
     located = set(countries.dropna(subset=["capital_lat"])["iso3"])
+    if "income_per_person" in countries.columns:  # every CAGE fact present, economic distance included
+        located &= set(countries.dropna(subset=["income_per_person"])["iso3"])
     return sorted((scored & located) - {home})
 
 

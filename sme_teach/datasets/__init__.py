@@ -17,7 +17,7 @@ loads and checks data; it computes nothing (no :mod:`sme_teach.measures`).
 ['countries', 'hofstede']
 """
 
-from ._real import load_countries, load_florentine, load_hofstede, load_literature_table
+from ._real import load_countries, load_florentine, load_hofstede, load_income, load_literature_table, load_review_studies
 from ._registry import VARIANT_NAMES, list_datasets
 from ._schema import data_dir
 from ._synthetic import (
@@ -33,6 +33,8 @@ __all__ = [
     "data_dir",
     "list_datasets",
     "load_countries",
+    "load_income",
+    "load_review_studies",
     "load_hofstede",
     "load_literature_table",
     "load_florentine",

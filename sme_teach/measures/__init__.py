@@ -41,7 +41,7 @@ from ._diversification import DOI_COMPONENTS, doi_index, entropy_diversification
 from ._entry import ENTRY_MODES, EntryRecommendation, recommend_entry_mode
 from ._marginal import MarginalAnalysis, expected_net_benefit, sensitivity
 from ._network import brokerage, check_graph, independent_cascade, independent_cascade_reference
-from ._propagation import PropagationResult, propagate
+from ._propagation import DEFAULT_MODERATION, MODERATION_RULES, PropagationResult, propagate
 from ._readiness import (
     READINESS_DIMENSIONS,
     Instrument,
@@ -99,6 +99,8 @@ __all__ = [
     "READINESS_DIMENSIONS",
     # alliance-FSA model
     "propagate",
+    "DEFAULT_MODERATION",
+    "MODERATION_RULES",
     "PropagationResult",
     # strategy
     "recommend_entry_mode",

@@ -28,7 +28,8 @@ HOFSTEDE_DIMENSIONS = ("PDI", "IDV", "MAS", "UAI", "LTO", "IVR")
 #: The four CAGE dimensions reported by :func:`cage_distance`.
 CAGE_DIMENSIONS = ("cultural", "administrative", "geographic", "economic")
 _HALF_CIRCUMFERENCE_KM = np.pi * EARTH_RADIUS_KM
-COUNTRY_COLUMNS = ["iso3", "name", "population", "capital_lat", "capital_lon", "languages", "neighbours", "currency"]
+COUNTRY_COLUMNS = ["iso3", "name", "population", "capital_lat", "capital_lon", "languages", "neighbours", "currency",
+                   "income_per_person"]
 
 
 def great_circle_km(lat1, lon1, lat2, lon2):
@@ -330,9 +331,10 @@ def cage_distance(home, hosts=None, countries=None, weights=None):
     - **administrative** = 1 if they use different currencies, else 0;
     - **geographic** = mean of (great-circle km between capitals / 20,015 km, the
       largest possible) and (1 if they share no land border, else 0);
-    - **economic** = ``|ln pop_host − ln pop_home|`` divided by the largest such
-      gap in the table (``ln max pop − ln min pop``) — a market-size gap from
-      population, because the table has no GDP or income data.
+    - **economic** = ``|ln income_host − ln income_home|`` divided by the largest
+      such gap in the table (``ln max − ln min`` of ``income_per_person``) — the gap
+      in income per person, Ghemawat's "differences in consumer incomes". A host
+      without an income figure gets NaN for economic and total.
 
     ``total`` is the weighted mean of the four scores, so it also lies in [0, 1].
 
@@ -342,10 +344,11 @@ def cage_distance(home, hosts=None, countries=None, weights=None):
         ISO3 code (or name) of the home country.
     hosts : str or list of str, optional
         Host countries; default every other country in the table that has capital
-        coordinates (a few territories in the shipped table have none).
+        coordinates and an income figure (the shipped income table covers 142).
     countries : pandas.DataFrame
         Columns ``iso3, name, population, capital_lat, capital_lon, languages,
-        neighbours, currency`` (more are ignored). ``languages`` and ``neighbours``
+        neighbours, currency, income_per_person`` (more are ignored; income may be
+        NaN for hosts, not for home). ``languages`` and ``neighbours``
         are lists or ';'-separated strings; neighbours may be ISO3 codes or ISO2
         codes (then an ``iso2`` column is needed). Required (a measure loads no
         data): pass ``sme_teach.datasets.load_countries()``, or call
@@ -357,8 +360,8 @@ def cage_distance(home, hosts=None, countries=None, weights=None):
     -------
     pandas.DataFrame
         Indexed by host ISO3: the facts (``common_language``, ``common_currency``,
-        ``contiguous``, ``distance_km``, ``log_population_gap``), the four dimension
-        scores and ``total``.
+        ``contiguous``, ``distance_km``, ``income_ratio`` = host income / home income,
+        ``log_income_gap``), the four dimension scores and ``total``.
 
     Raises
     ------
@@ -371,7 +374,12 @@ def cage_distance(home, hosts=None, countries=None, weights=None):
     course's. It leaves out most of his attributes: religion, ethnicity and social
     norms (cultural), colonial ties, trade agreements and political hostility
     (administrative), climate, access to sea and transport links (geographic), and
-    income per head, cost of labour and natural resources (economic). Language codes
+    the cost and quality of labour, natural resources and infrastructure (economic:
+    only income per person is scored). Ghemawat also notes that economic distance
+    can attract as well as deter — a firm seeking cheap labour goes far on purpose
+    — so a large gap is "distance" here, not necessarily a bad market. Population
+    (market size) is not economic distance; :func:`rank_destinations` scores it
+    separately as ``small_market``. Language codes
     are compared without region ("en-GB" = "en"); contiguity counts if either
     country lists the other. Binary scores make ties common: read the facts columns.
 
@@ -388,16 +396,16 @@ def cage_distance(home, hosts=None, countries=None, weights=None):
     ...     "population": [170e6, 1400e6, 67e6],
     ...     "capital_lat": [23.81, 28.61, 51.51], "capital_lon": [90.41, 77.21, -0.13],
     ...     "languages": ["bn", "hi;en;bn", "en"], "neighbours": ["IND;MMR", "BGD;PAK", "IRL"],
-    ...     "currency": ["BDT", "INR", "GBP"]})
-    >>> cage_distance("BGD", ["IND", "GBR"], c)[["cultural", "administrative", "geographic", "total"]].round(3)
-          cultural  administrative  geographic  total
+    ...     "currency": ["BDT", "INR", "GBP"], "income_per_person": [1391.3, 2452.2, 33203.3]})
+    >>> cage_distance("BGD", ["IND", "GBR"], c)[["cultural", "administrative", "geographic", "economic", "total"]].round(3)
+          cultural  administrative  geographic  economic  total
     iso3
-    IND        0.0             1.0       0.035  0.432
-    GBR        1.0             1.0       0.700  0.752
+    IND        0.0             1.0       0.035     0.179  0.304
+    GBR        1.0             1.0       0.700     1.000  0.925
     """
     table = _prepare_countries(countries)
     home = _resolve_country(home, table, "home country")
-    host_list = _hosts(hosts, table, home, required=("capital_lat", "capital_lon"))
+    host_list = _hosts(hosts, table, home, required=("capital_lat", "capital_lon", "income_per_person"))
     w = _weights(weights, CAGE_DIMENSIONS, "CAGE dimension")
 
     iso2_to_iso3 = {}
@@ -415,7 +423,17 @@ def cage_distance(home, hosts=None, countries=None, weights=None):
                     f"{'> 0' if col == 'population' else f'between {low} and {high}'}"
                 )
         facts[col] = col_values
-    pop, lat, lon = facts["population"], facts["capital_lat"].to_numpy(), facts["capital_lon"].to_numpy()
+    lat, lon = facts["capital_lat"].to_numpy(), facts["capital_lon"].to_numpy()
+    income = pd.to_numeric(table["income_per_person"], errors="coerce").astype(float)
+    home_income = income[home]
+    if not (np.isfinite(home_income) and home_income > 0):
+        raise SmeTeachError(
+            f"home country {home!r} has income_per_person = {table.at[home, 'income_per_person']!r}; expected a "
+            "number > 0 (economic distance compares income per person; see datasets/income.md)"
+        )
+    bad = income[(income <= 0) | np.isinf(income)]
+    if len(bad):
+        raise SmeTeachError(f"country {bad.index[0]!r} has income_per_person = {bad.iloc[0]!r}; expected a number > 0 or NaN")
     pos = {c: i for i, c in enumerate(table.index)}
 
     hl = _languages(table.at[home, "languages"])
@@ -436,15 +454,16 @@ def cage_distance(home, hosts=None, countries=None, weights=None):
                        columns=["common_language", "common_currency", "contiguous"])
     ih = [pos[h] for h in host_list]
     out["distance_km"] = great_circle_km(lat[pos[home]], lon[pos[home]], lat[ih], lon[ih]) if ih else []
-    logpop = np.log(pop.where(pop > 0))  # NaN for countries without a usable population
-    spread = float(logpop.max() - logpop.min())
-    out["log_population_gap"] = np.abs(logpop.loc[host_list].to_numpy() - logpop[home])
+    loginc = np.log(income)  # NaN for countries without an income figure
+    spread = float(loginc.max() - loginc.min())
+    out["income_ratio"] = income.loc[host_list].to_numpy() / home_income
+    out["log_income_gap"] = np.abs(loginc.loc[host_list].to_numpy() - loginc[home])
     out["cultural"] = 1.0 - out["common_language"].astype(float)
     out["administrative"] = 1.0 - out["common_currency"].astype(float)
     out["geographic"] = 0.5 * np.minimum(out["distance_km"] / _HALF_CIRCUMFERENCE_KM, 1.0) + 0.5 * (
         1.0 - out["contiguous"].astype(float)
     )
-    out["economic"] = out["log_population_gap"] / spread if spread > 0 else 0.0
+    out["economic"] = out["log_income_gap"] / spread if spread > 0 else out["log_income_gap"] * 0.0
     out["total"] = out[list(CAGE_DIMENSIONS)].to_numpy() @ (w / w.sum())
     return out
 
@@ -474,11 +493,12 @@ def rank_destinations(home, candidates, weights, countries=None, hofstede=None):
     Every factor is scored between 0 (best) and 1 (worst) for each candidate:
 
     - ``cultural``, ``administrative``, ``geographic``, ``economic``: the CAGE scores
-      of :func:`cage_distance`;
+      of :func:`cage_distance` (economic = the gap in income per person);
     - ``psychic``: Kogut-Singh cultural distance (needs ``hofstede``) divided by the
       largest value among the candidates;
     - ``small_market``: 1 − (ln population − min) / (max − min) over the candidates
-      (the largest market scores 0).
+      (the largest market scores 0) — the only factor that reads population, so
+      market size is counted once.
 
     ``contribution = weight / Σ weights × score``; ``total`` is their sum; rank 1 is
     the lowest total (the most attractive candidate).
@@ -526,7 +546,7 @@ def rank_destinations(home, candidates, weights, countries=None, hofstede=None):
     ...     "population": [170e6, 1400e6, 67e6],
     ...     "capital_lat": [23.81, 28.61, 51.51], "capital_lon": [90.41, 77.21, -0.13],
     ...     "languages": ["bn", "hi;en;bn", "en"], "neighbours": ["IND;MMR", "BGD;PAK", "IRL"],
-    ...     "currency": ["BDT", "INR", "GBP"]})
+    ...     "currency": ["BDT", "INR", "GBP"], "income_per_person": [1391.3, 2452.2, 33203.3]})
     >>> r = rank_destinations("BGD", ["GBR", "IND"], {"geographic": 2, "small_market": 1}, countries=c)
     >>> r[["total", "rank"]].round(3)
            total  rank

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -10,9 +10,15 @@ import pandas as pd
 from .._errors import SmeTeachError
 from .._validate import check_choice, check_choices, check_range
 
-__all__ = ["PropagationResult", "propagate"]
+__all__ = ["PropagationResult", "propagate", "MODERATION_RULES", "DEFAULT_MODERATION", "DIRECT"]
 
 _LAYERS = ("alliance", "moderator_1", "fsa", "moderator_2", "competency")
+#: How moderator levels can combine; the first is the default (see :func:`propagate`).
+MODERATION_RULES = ("gated", "mean", "min", "product")
+#: The default rule: the moderators' mean, capped by the paper's necessary conditions.
+DEFAULT_MODERATION = "gated"
+#: The ``fsa`` of a contribution that flows from an alliance straight to a competency.
+DIRECT = "(direct)"
 
 
 @dataclass
@@ -44,6 +50,10 @@ class PropagationResult:
     competency: object
     moderation: pd.DataFrame
     contributions: pd.DataFrame
+    #: competency id → list of (input id, layer) that build it (FSAs, alliances, competencies)
+    inputs: dict = field(default_factory=dict)
+    #: competency scores before the cycle-2 multiplier (what a competency passes on to another)
+    unmoderated: object = None
 
     def by_alliance(self, firm=None) -> pd.DataFrame:
         """Alliance × competency table of contributions for one firm (default: the first)."""
@@ -78,11 +88,30 @@ class PropagationResult:
         fsa = self.fsa.loc[firm] if isinstance(self.fsa, pd.DataFrame) else self.fsa
         m = self.moderation.loc[firm]
         rows = c[c["competency"] == competency]
-        feeders = list(dict.fromkeys(rows["fsa"]))
-        if not feeders:
+        inputs = self.inputs.get(competency)
+        if inputs is None:  # a result built by hand: read the FSAs off the contributions
+            inputs = [(f, "fsa") for f in dict.fromkeys(rows["fsa"]) if f != DIRECT]
+        if not inputs:
             return (f"{competency} = 0.000 for firm {firm!r}: no FSA builds it in this model "
                     "(no incoming 'builds' edges).")
-        feed_txt = ", ".join(f"{f} ({fsa[f]:.3f})" for f in feeders[:top]) + (", ..." if len(feeders) > top else "")
+        pre = self.unmoderated
+        pre = pre.loc[firm] if isinstance(pre, pd.DataFrame) else pre
+
+        def value(node, layer):
+            if layer == "fsa":
+                return float(fsa[node])
+            if layer == "competency" and pre is not None:
+                return float(pre[node])
+            if layer == "alliance":
+                a = rows.loc[rows["alliance"] == node, "contribution"].sum()
+                return float(a / m["m2"]) if m["m2"] > 0 else float("nan")
+            return float("nan")
+
+        kinds = {"fsa": "FSA", "alliance": "alliance (direct, times m1)", "competency": "competency (before m2)"}
+        shown = ", ".join(f"{n} ({value(n, lay):.3f})" + ("" if lay == "fsa" else f" [{kinds[lay]}]")
+                          for n, lay in inputs[:top]) + (", ..." if len(inputs) > top else "")
+        n_fsa = sum(1 for _, lay in inputs if lay == "fsa")
+        what = f"{n_fsa} FSA(s)" if n_fsa == len(inputs) else f"{len(inputs)} input(s)"
         by_all = rows.groupby("alliance", sort=False)["contribution"].sum().sort_values(ascending=False)
         by_all = by_all[by_all > 0]
         if score > 0:
@@ -91,7 +120,7 @@ class PropagationResult:
             all_txt = "none (all zero)"
         return (
             f"{competency} = {score:.3f} for firm {firm!r} (cycle multipliers: m1 = {m['m1']:.2f}, "
-            f"m2 = {m['m2']:.2f}).\nIt comes from {len(feeders)} FSA(s): {feed_txt} averaged, times m2.\n"
+            f"m2 = {m['m2']:.2f}).\nIt comes from {what}: {shown} averaged, times m2.\n"
             f"Alliances behind it: {all_txt}."
         )
 
@@ -134,14 +163,20 @@ def _model(model):
     return G, nodes
 
 
-def _weights(G, sources, targets) -> np.ndarray:
-    """Column-normalised 'builds' adjacency: W[i, j] = 1/indegree(j) if i builds j."""
+def _weights(G, sources, targets, pool=None) -> np.ndarray:
+    """Column-normalised 'builds' adjacency: W[i, j] = 1/indegree(j) if i builds j.
+
+    The indegree counts the 'builds' predecessors of j that are in ``pool`` (default
+    ``sources``), so a target fed from several layers splits its weight over all of them.
+    """
     pos = {s: i for i, s in enumerate(sources)}
+    pool = set(sources if pool is None else pool)
     W = np.zeros((len(sources), len(targets)))
     for j, t in enumerate(targets):
-        preds = [u for u in G.predecessors(t) if u in pos and G.edges[u, t].get("kind", "builds") == "builds"]
+        preds = [u for u in G.predecessors(t) if u in pool and G.edges[u, t].get("kind", "builds") == "builds"]
         for u in preds:
-            W[pos[u], j] = 1.0 / len(preds)
+            if u in pos:
+                W[pos[u], j] = 1.0 / len(preds)
     return W
 
 
@@ -180,21 +215,27 @@ def _levels(values, ids, what, default, firms=None):
 
 
 def propagate(alliances, moderators_1=None, moderators_2=None, model="alliance_fsa", *,
-              moderation: str = "mean"):
+              moderation: str = DEFAULT_MODERATION):
     """Propagate alliance strengths through FSAs to internationalisation competencies.
 
     The course's operationalisation of Bose and Bristy's model (the paper gives no
     equations). For each firm:
 
-    1. ``m1`` = mean (or min, or product) of the cycle-1 moderator levels;
+    1. ``m1`` = the cycle-1 moderator levels combined by the ``moderation`` rule
+       (default "gated": their mean, capped by the lowest of the paper's
+       *necessary* conditions);
     2. ``FSA_j = m1 × mean of the strengths of the alliances that build j``;
     3. ``m2`` = the same summary of the cycle-2 moderator levels;
-    4. ``competency_k = m2 × mean of the FSA scores that build k``.
+    4. ``competency_k = m2 × mean of the inputs that build k`` — mostly FSA scores;
+       where the paper states a link from an alliance straight to a competency (joint
+       lobbying → government backing) the input is ``m1 × strength``, and where it
+       states one competency building another (large local operation → brand value)
+       the input is that competency's score before ``m2``.
 
     Everything stays in [0, 1]. Because the rule is linear in the alliance
-    strengths, each competency splits exactly into contributions
-    ``m1 · m2 · a_i / (indeg(j) · indeg(k))`` along every path alliance i → FSA j →
-    competency k.
+    strengths, each competency splits exactly into contributions along every path
+    alliance i → FSA j → competency k (``m1 · m2 · a_i / (indeg(j) · indeg(k))`` for a
+    plain path; direct alliance links appear with ``fsa = "(direct)"``).
 
     Parameters
     ----------
@@ -209,11 +250,22 @@ def propagate(alliances, moderators_1=None, moderators_2=None, model="alliance_f
         A framework name for :func:`sme_teach.frameworks.load`, or a graph whose
         nodes have ``layer`` in {alliance, moderator_1, fsa, moderator_2,
         competency}; only edges with ``kind="builds"`` carry flow.
-    moderation : {"mean", "min", "product"}, default "mean"
-        How moderator levels combine. "mean" lets strengths compensate weaknesses;
-        "min" says the weakest moderator limits everything ("an alliance just in
-        names is of no value and use if few things are not ensured"); "product"
-        is stricter still.
+    moderation : {"gated", "mean", "min", "product"}, default "gated"
+        How moderator levels combine. "gated" (the default) honours the conditions
+        the paper calls necessary — nodes with ``necessary: true``, in the shipped
+        model trust ("If those SMEs who are forming such alliances do not trust each
+        other, then such alliance building is of no use") and equal distribution of
+        benefits ("Only equal distribution of benefits including profit will ensure
+        successful strategic alliances"): ``m = min(mean of all levels, lowest
+        necessary level)`` — the necessary conditions cap the mean, so trust = 0
+        gives 0 whatever else holds, and the result always lies between the "min"
+        and the "mean" rule. A cycle with no necessary moderator (cycle 2; any
+        hand-built model) reduces to the mean.
+        The other rules are the course's alternatives for students to vary: "mean"
+        lets strengths compensate weaknesses (trust = 0 still leaves m1 = 5/6 when
+        the other five are 1); "min" says the weakest moderator limits everything
+        ("an alliance just in names is of no value and use if few things are not
+        ensured"); "product" is stricter still.
 
     Returns
     -------
@@ -252,7 +304,7 @@ def propagate(alliances, moderators_1=None, moderators_2=None, model="alliance_f
     >>> r.contributions.groupby("alliance")["contribution"].sum().round(3).to_dict()
     {'a1': 0.6, 'a2': 0.1}
     """
-    check_choice(moderation, ["mean", "min", "product"], "moderation rule")
+    check_choice(moderation, list(MODERATION_RULES), "moderation rule")
     G, nodes = _model(model)
     single = not isinstance(alliances, pd.DataFrame)
     if single and not isinstance(alliances, (dict, pd.Series)):
@@ -265,38 +317,58 @@ def propagate(alliances, moderators_1=None, moderators_2=None, model="alliance_f
     M1, _ = _levels(moderators_1, nodes["moderator_1"], "moderator_1", 1.0, firms)
     M2, _ = _levels(moderators_2, nodes["moderator_2"], "moderator_2", 1.0, firms)
 
-    def summarise(M):
+    def summarise(M, layer):
         if M.shape[1] == 0:
             return np.ones(M.shape[0])
+        if moderation == "gated":
+            need = np.array([bool(G.nodes[n].get("necessary", False)) for n in nodes[layer]])
+            mean = M.mean(axis=1)
+            return np.minimum(mean, M[:, need].min(axis=1)) if need.any() else mean
         return {"mean": M.mean(axis=1), "min": M.min(axis=1), "product": M.prod(axis=1)}[moderation]
 
-    m1, m2 = summarise(M1), summarise(M2)
+    m1, m2 = summarise(M1, "moderator_1"), summarise(M2, "moderator_2")
     W1 = _weights(G, nodes["alliance"], nodes["fsa"])
-    W2 = _weights(G, nodes["fsa"], nodes["competency"])
+    pool = nodes["alliance"] + nodes["fsa"] + nodes["competency"]
+    W2 = _weights(G, nodes["fsa"], nodes["competency"], pool)
+    Wa = _weights(G, nodes["alliance"], nodes["competency"], pool)
+    Wc = _weights(G, nodes["competency"], nodes["competency"], pool)
+    # competency -> competency links (acyclic): C' = X + C' Wc, so C' = X (I - Wc)^-1
+    R = np.linalg.inv(np.eye(len(nodes["competency"])) - Wc) if Wc.any() else np.eye(len(nodes["competency"]))
+    W2, Wa = W2 @ R, Wa @ R
     F = m1[:, None] * (A @ W1)
-    C = m2[:, None] * (F @ W2)
+    pre = F @ W2 + m1[:, None] * (A @ Wa)
+    C = m2[:, None] * pre
 
-    # contributions along every alliance → fsa → competency path
+    # contributions along every alliance → fsa → competency path (and every direct alliance link)
     ai, fj = np.nonzero(W1)
     rows = []
     for j2, k in zip(*np.nonzero(W2)):
         sel = fj == j2
         for i in ai[sel]:
             rows.append((i, j2, k, W1[i, j2] * W2[j2, k]))
+    for i, k in zip(*np.nonzero(Wa)):
+        rows.append((i, -1, k, Wa[i, k]))
     path = np.array(rows, dtype=float).reshape(-1, 4)
     pi, pj, pk, pw = path[:, 0].astype(int), path[:, 1].astype(int), path[:, 2].astype(int), path[:, 3]
     contrib = (m1 * m2)[:, None] * A[:, pi] * pw[None, :]
     n_f, n_p = contrib.shape
+    fsa_names = np.array([*nodes["fsa"], DIRECT], dtype=object)
     contributions = pd.DataFrame({
         "firm": np.repeat(np.asarray(firms, dtype=object), n_p),
         "alliance": np.tile(np.array(nodes["alliance"], dtype=object)[pi], n_f),
-        "fsa": np.tile(np.array(nodes["fsa"], dtype=object)[pj], n_f),
+        "fsa": np.tile(fsa_names[pj], n_f),
         "competency": np.tile(np.array(nodes["competency"], dtype=object)[pk], n_f),
         "contribution": contrib.ravel(),
     })
+    layer_of = {n: lay for lay in ("alliance", "fsa", "competency") for n in nodes[lay]}
+    inputs = {k: [(u, layer_of[u]) for u in sorted(G.predecessors(k), key=lambda n: G.nodes[n].get("order", 0))
+                  if u in layer_of and G.edges[u, k].get("kind", "builds") == "builds"]
+              for k in nodes["competency"]}
     fsa = pd.DataFrame(F, index=firms, columns=nodes["fsa"])
     comp = pd.DataFrame(C, index=firms, columns=nodes["competency"])
     mod = pd.DataFrame({"m1": m1, "m2": m2}, index=firms)
+    pre = pd.DataFrame(pre, index=firms, columns=nodes["competency"])
     if single:
-        return PropagationResult(fsa.iloc[0].rename("fsa"), comp.iloc[0].rename("competency"), mod, contributions)
-    return PropagationResult(fsa, comp, mod, contributions)
+        return PropagationResult(fsa.iloc[0].rename("fsa"), comp.iloc[0].rename("competency"), mod, contributions,
+                                 inputs, pre.iloc[0].rename("unmoderated"))
+    return PropagationResult(fsa, comp, mod, contributions, inputs, pre)

@@ -227,31 +227,46 @@ def innovation_stage(data, model: str = "bilkey_tesar", *, experienced_after: fl
                      labels: bool = False):
     """Stage of the innovation-related (I-) models of internationalization.
 
-    Rule (the first condition that holds, from the top), with Bilkey and Tesar's
-    (1977) stages in brackets:
+    Bilkey and Tesar's (1977) six stages separate *passive* from *active* exporting: a
+    firm that only fills the orders that come to it stays at stage 2 however long it has
+    done so; only a firm that actively explores exporting can become an experimental
+    (4) and then an experienced (5) exporter to a psychologically close country, and
+    finally explore more distant ones (6). Rule (the first condition that holds):
 
-    ===========================================================  =====  ========
-    condition                                                    B&T    Cavusgil
-    ===========================================================  =====  ========
-    exporting ≥ ``experienced_after`` years and explores distant  6      5
-    exporting ≥ ``experienced_after`` years                       5      4
-    exporting for less than that (``years_exporting`` > 0)        4      3
-    not exporting, but explores exporting                         3      2
-    not exporting, fills unsolicited orders                       2      2
-    none of these                                                 1      1
-    ===========================================================  =====  ========
+    ==================================================================  =====
+    condition                                                           B&T
+    ==================================================================  =====
+    explores exporting, exporting ≥ ``experienced_after`` years, and
+    explores more distant countries                                     6
+    explores exporting, exporting ≥ ``experienced_after`` years         5
+    explores exporting, exporting for less than that (> 0 years)        4
+    explores exporting, not exporting yet                               3
+    does not explore exporting but fills unsolicited orders, or exports
+    without exploring (that can only be answering orders)               2
+    none of these                                                       1
+    ==================================================================  =====
+
+    Cavusgil's (1980) five stages are reached through the **course's cross-mapping**
+    (neither paper maps onto the other): B&T 1 and 2 → 1 *domestic marketing* (answering
+    the odd foreign order is not yet Cavusgil's active search), 3 → 2 *pre-export*, 4 and
+    5 → 3 *experimental involvement* (still one psychologically close country), 6 → 4
+    *active involvement* (more, new countries), and 6 with ``depends_on_foreign_markets``
+    → 5 *committed involvement* (management allocates resources between home and
+    foreign markets), a stage Bilkey and Tesar do not have.
 
     Parameters
     ----------
     data : dict or pandas.DataFrame
         One firm (dict) or many (rows). Keys/columns: ``fills_unsolicited_orders``,
-        ``explores_exporting``, ``explores_distant_markets`` (booleans) and
-        ``years_exporting`` (number ≥ 0; 0 = does not export).
+        ``explores_exporting``, ``explores_distant_markets`` (booleans),
+        ``years_exporting`` (number ≥ 0; 0 = does not export) and, optionally,
+        ``depends_on_foreign_markets`` (boolean, default False; used for Cavusgil's
+        committed involvement only).
     model : {"bilkey_tesar", "cavusgil"}
-        Six stages (Bilkey & Tesar 1977) or five (Cavusgil 1980).
+        Six stages (Bilkey & Tesar 1977) or five (Cavusgil 1980, via the course's mapping).
     experienced_after : float, default 2.0
-        Years of exporting after which a firm counts as experienced (a course choice;
-        neither paper gives a number).
+        Years of active exporting after which a firm counts as experienced (a course
+        choice; neither paper gives a number).
     labels : bool, default False
         Return stage descriptions instead of numbers.
 
@@ -261,10 +276,13 @@ def innovation_stage(data, model: str = "bilkey_tesar", *, experienced_after: fl
 
     Notes
     -----
-    Both models are descriptive sequences from surveys of US exporters (Wisconsin
+    Both models are descriptive sequences from surveys of US exporters (smaller Wisconsin
     manufacturers for Bilkey & Tesar), not measured scales. The questions behind the
-    flags are judgement calls; the seed paper groups the I-models into three phases
-    (pre-export, experimental, advanced; Coviello & Munro 1997).
+    flags are judgement calls, and the B&T → Cavusgil mapping is the course's; the seed
+    paper groups the I-models into three phases (pre-export, experimental, advanced;
+    Coviello & Munro 1997). Reid (1981) and Czinkota (1982) proposed further I-model
+    sequences with different stage counts, which is a reason to read any stage number
+    as an ordering, not a measurement.
 
     References
     ----------
@@ -281,6 +299,13 @@ def innovation_stage(data, model: str = "bilkey_tesar", *, experienced_after: fl
     4
     >>> innovation_stage(firm, "cavusgil", labels=True)
     'experimental involvement'
+
+    Ten years of filling unsolicited orders, never exploring exporting, is still stage 2:
+
+    >>> passive = {"fills_unsolicited_orders": True, "explores_exporting": False,
+    ...            "years_exporting": 10, "explores_distant_markets": False}
+    >>> innovation_stage(passive), innovation_stage(passive, "cavusgil")
+    (2, 1)
     """
     check_choice(model, list(INNOVATION_STAGES), "innovation model")
     single = isinstance(data, dict)
@@ -299,14 +324,25 @@ def innovation_stage(data, model: str = "bilkey_tesar", *, experienced_after: fl
     years = check_range(frame["years_exporting"].to_numpy(), 0, np.inf, "years_exporting")
     exp = check_number(experienced_after, 0, np.inf, "experienced_after")
     labels = check_bool(labels, "labels")
+    depends = np.zeros(len(frame), dtype=bool)
+    if "depends_on_foreign_markets" in frame.columns:
+        if not pd.api.types.is_bool_dtype(frame["depends_on_foreign_markets"]):
+            raise SmeTeachError("column 'depends_on_foreign_markets' must hold True/False, "
+                                f"got dtype {frame['depends_on_foreign_markets'].dtype}")
+        depends = frame["depends_on_foreign_markets"].to_numpy(dtype=bool)
+    active = flags["explores_exporting"]
     experienced = years >= exp
     bt = np.select(
-        [experienced & flags["explores_distant_markets"], experienced, years > 0,
-         flags["explores_exporting"], flags["fills_unsolicited_orders"]],
+        [active & experienced & (years > 0) & flags["explores_distant_markets"], active & experienced & (years > 0),
+         active & (years > 0), active, flags["fills_unsolicited_orders"] | (years > 0)],
         [6, 5, 4, 3, 2],
         default=1,
     )
-    stage = bt if model == "bilkey_tesar" else np.array([1, 2, 2, 3, 4, 5])[bt - 1]
+    if model == "bilkey_tesar":
+        stage = bt
+    else:  # the course's cross-mapping (see the docstring)
+        stage = np.array([1, 1, 2, 3, 3, 4])[bt - 1]
+        stage = np.where((bt == 6) & depends, 5, stage)
     out = pd.Series(stage, index=frame.index, name=f"{model}_stage")
     if labels:
         out = out.map(INNOVATION_STAGES[model])

@@ -29,7 +29,7 @@ _FACTOR_LABELS = {
     "cultural": "Cultural (no shared language)",
     "administrative": "Administrative (other currency)",
     "geographic": "Geographic (km, no border)",
-    "economic": "Economic (market-size gap)",
+    "economic": "Economic (income-per-person gap)",
     "psychic": "Psychic (Kogut-Singh)",
     "small_market": "Small market",
 }
@@ -111,7 +111,8 @@ def alliance_fsa_view(firm_id=None, alliances=0.5, cycle1=0.6, cycle2=0.6, data=
                       style=style, layout=layout)
     strength = W.FloatSlider(value=strengths[pick.value], min=0, max=1, step=0.05, description="Its strength",
                              style=style, layout=layout, continuous_update=False)
-    rule = W.Dropdown(options=[("mean (strengths compensate)", "mean"), ("min (weakest limits)", "min"),
+    rule = W.Dropdown(options=[("gated (mean, capped by trust and fair shares)", "gated"),
+                               ("mean (strengths compensate)", "mean"), ("min (weakest limits)", "min"),
                                ("product (strictest)", "product")], description="Moderation rule",
                       style=style, layout=layout)
     explain = W.Dropdown(options=[(label[k], k) for k in lay["competency"]], description="Explain",

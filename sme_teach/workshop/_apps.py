@@ -480,7 +480,8 @@ class AllianceApp(WorkshopApp):
                     chart_png=_charts.png_bytes(fig, dpi=130), chart_alt=alt, recommendations=recs,
                     how=self.rule_sentence(r),
                     note="Model: Bose & Bristy, Alliance-FSA-internationalisation (50 SMEs in Khulna). "
-                         "Scores are the course's rule (mean of linked items, times the conditions).")
+                         "Scores are the course's rule (mean of linked items, times the conditions; trust and fair "
+                         "shares are necessary).")
 
     @staticmethod
     def rule_sentence(r) -> str:
@@ -495,7 +496,10 @@ class AllianceApp(WorkshopApp):
             if low == 1:
                 text += " That is what happened here: it is the rule, not a mistake."
             return text
-        return base + " (the average of the conditions, so strong ones make up for weak ones)."
+        return base + (". Trust between the partners and a fair share of the gains must both be there: "
+                       "if either is rated 'Not at all', every score is 0 / 100 (the paper calls them necessary). "
+                       "Otherwise the conditions are averaged, so strong ones make up for weak ones, "
+                       "but never past the weaker of those two.")
 
     def csv_labels(self, r):
         labels = super().csv_labels(r)
@@ -525,7 +529,7 @@ class DestinationApp(WorkshopApp):
     app_id = "destination"
     title = "Where should we sell first?"
     intro = ("Compare foreign markets. A market is 'far' when people speak another language, use other money, "
-             "live far away, or do business differently. Move the sliders to say how much each difference "
+             "live far away, earn very different incomes, or do business differently. Move the sliders to say how much each difference "
              "matters for your firm (0 = not at all, 5 = a lot). The shortest bar is the closest market.")
 
     def build_controls(self):
@@ -594,8 +598,8 @@ class DestinationApp(WorkshopApp):
         notes = "".join(f"<div class='sme-help'>{_esc(n)}</div>" for n in r.notes)
         return (f"<div class='sme-headline'><b>Closest market with your weights: "
                 f"<span class='sme-best'>{_esc(r.best)}</span>.</b></div>{img}{self._table(r)}{notes}"
-                "<div class='sme-help'>A simple screen to start research, not an answer: it ignores income, "
-                "trade deals, history and your product. Data: GeoNames, Hofstede (2010).</div>")
+                "<div class='sme-help'>A simple screen to start research, not an answer: it ignores trade deals, "
+                "history and your product. Data: GeoNames, Gapminder (incomes, 2007), Hofstede (2010).</div>")
 
     def report_parts(self, r):
         fig, alt = _charts.destination_chart(r)
