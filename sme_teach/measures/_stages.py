@@ -379,8 +379,9 @@ def network_situation(firm_internationalization, market_internationalization, th
 NOT_INV = "not an INV"
 #: Oviatt and McDougall's four types, in the order of their 2×2 (few/many activities × few/many countries).
 INV_TYPES = ("export/import start-up", "multinational trader", "geographically focused start-up", "global start-up")
-#: The course's reading of "from inception": first foreign activity at most this many years after founding.
-INV_MAX_YEARS = 2
+#: The course's reading of "from inception": first foreign activity at most this many years after founding
+#: (the founding year or the next one).
+INV_MAX_YEARS = 1
 
 
 def inv_type(value_chain_activities, countries, years_to_first_export=None, *, many_activities: int = 3,
@@ -416,7 +417,7 @@ def inv_type(value_chain_activities, countries, years_to_first_export=None, *, m
         Counts greater than or equal to this are "many" activities.
     many_countries : int, default 4
         Counts greater than or equal to this are "many" countries.
-    max_years : float, default :data:`INV_MAX_YEARS` (2)
+    max_years : float, default :data:`INV_MAX_YEARS` (1)
         The latest first foreign activity, in years after founding, still read as "from inception".
 
     Returns
@@ -426,8 +427,9 @@ def inv_type(value_chain_activities, countries, years_to_first_export=None, *, m
     Notes
     -----
     "From inception" is Oviatt and McDougall's criterion; they give no number of years, so
-    ``max_years=2`` is **the course's** threshold — vary it (Knight and Cavusgil's born-global
-    window in :func:`classify_born_global` is 3 years). The two axes are drawn without cut-offs
+    ``max_years=1`` (abroad in the founding year or the next) is **the course's** threshold — vary
+    it. It is stricter than the born-global windows of :func:`classify_born_global` (Knight and
+    Cavusgil 3 years, Rennie 2): a born global by those definitions need not be an INV here. The two axes are drawn without cut-offs
     too; ``many_activities`` and ``many_countries`` are the course's, so make students defend
     their own.
 
@@ -444,7 +446,7 @@ def inv_type(value_chain_activities, countries, years_to_first_export=None, *, m
     ['multinational trader', 'global start-up']
     >>> inv_type(0, 0)                      # a domestic firm
     'not an INV'
-    >>> inv_type([4, 4, 4], [9, 9, 9], [1, 6, float("nan")]).tolist()   # abroad in year 1, year 6, never
+    >>> inv_type([4, 4, 4], [9, 9, 9], [1, 6, float("nan")]).tolist()   # abroad after 1 year, 6, never
     ['global start-up', 'not an INV', 'not an INV']
     >>> inv_type(4, 9, 6, max_years=7)
     'global start-up'
