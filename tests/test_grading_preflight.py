@@ -23,6 +23,7 @@ IDS = ["a1_stages_networks", "a2_destinations", "a3_alliance_fsa", "a4_cluster_s
 STUDENTS = {"a1_stages_networks": 6, "a2_destinations": 8, "a3_alliance_fsa": 8, "a4_cluster_spillover": 8}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("assignment", IDS)
 def test_every_course_assignment_passes_its_preflight(assignment, test_output):
     t0 = time.perf_counter()

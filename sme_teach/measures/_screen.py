@@ -44,10 +44,21 @@ def factor_gaps(ranking) -> pd.Series:
         raise SmeTeachError("ranking must have contribution_<factor> columns and at least two candidates "
                             f"(the result of measures.rank_destinations); got columns {list(ranking.columns)} "
                             f"and {len(ranking)} row(s)")
+    if ranking.columns.has_duplicates:
+        raise SmeTeachError(f"ranking has duplicate columns {list(ranking.columns[ranking.columns.duplicated()])}; "
+                            "expected the result of measures.rank_destinations")
     if "rank" in ranking.columns:
-        ranking = ranking.sort_values("rank", kind="stable")
-    first, second = ranking.iloc[0], ranking.iloc[1]
-    gaps = pd.Series({c[len(_PREFIX):]: float(second[c] - first[c]) for c in cols}, name="gap")
+        rank = pd.to_numeric(ranking["rank"], errors="coerce")
+        if rank.isna().any():
+            raise SmeTeachError(f"ranking's 'rank' column must hold numbers, got {list(ranking['rank'])[:3]}")
+        ranking = ranking.iloc[rank.argsort(kind="stable")]
+    values = ranking[cols].iloc[:2].apply(pd.to_numeric, errors="coerce")
+    bad = [c for c in cols if not values[c].map(lambda v: isinstance(v, (int, float)) and v == v
+                                                 and abs(v) != float("inf")).all()]
+    if bad:
+        raise SmeTeachError(f"ranking's {bad[0]!r} must hold finite numbers for the first two candidates, got "
+                            f"{list(ranking[bad[0]].iloc[:2])}; expected the result of measures.rank_destinations")
+    gaps = pd.Series({c[len(_PREFIX):]: float(values[c].iloc[1] - values[c].iloc[0]) for c in cols}, name="gap")
     return gaps.sort_values(ascending=False, kind="stable")
 
 
