@@ -102,10 +102,10 @@ class CellReport:
         return not self.problems
 
     def row(self) -> dict:
-        copy = (f"{self.copies - self.copy_pass + self.copy_coincidence}/{self.copies} caught"
+        copy = (f"{self.copies - self.copy_pass}/{self.copies} caught"
                 if self.kind == "variant" else f"{self.copy_pass}/{self.copies} pass")
-        if self.copy_coincidence:
-            copy += f" ({self.copy_coincidence} equal keys)"
+        if self.kind == "variant" and self.copy_coincidence:
+            copy += f", {self.copy_coincidence} equal key{'s' if self.copy_coincidence > 1 else ''}"
         return {"grade_id": self.grade_id, "points": f"{self.points:g}", "kind": self.kind,
                 "solution": f"{self.solution_pass}/{self.students}",
                 "blank_zero": f"{self.students - self.blank_pass}/{self.students}", "copy": copy,
