@@ -6,6 +6,7 @@
     sme-teach grade ps1 --jobs 4          # autograde submitted/*/ps1 in parallel
     sme-teach feedback ps1                # feedback/<student>/ps1/*.html, hidden tests removed
     sme-teach report ps1 --out reports/   # item analysis, figures, LMS grade CSV
+    sme-teach check ps1 --students 50     # pre-flight: every grade cell works for every student's variant
 
 The course directory is ``--course DIR``, else the current directory if it holds
 ``nbgrader_config.py``, else ``./assignments``.
@@ -52,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, metavar="DIR", help="output folder (default: <course>/reports/<ID>)")
     p.add_argument("--lms", choices=("generic", "moodle", "canvas"), default="generic",
                    help="column names of the grade CSV")
+    p = add("check", "pre-flight before release: solution passes, blank scores 0, copies fail, keys not degenerate, "
+                     "over N students' variants")
+    p.add_argument("--students", type=int, default=50, metavar="N", help="simulated students (default: 50)")
+    p.add_argument("--csv", default=None, metavar="FILE",
+                   help="where to write the CSV (default: <course>/reports/<ID>/preflight.csv)")
     return parser
 
 
@@ -103,6 +109,14 @@ def _run(args) -> int:
         for row in problems_table(args.assignment, args.course).itertuples():
             print(f"needs attention: {row.student} ({row.status}): {row.reason}")
         return 0
+    if args.command == "check":
+        from .grading._preflight import preflight
+
+        result = preflight(args.assignment, args.course, students=args.students)
+        print(result.table())
+        csv_path = args.csv or grading.find_course(args.course) / "reports" / args.assignment / "preflight.csv"
+        print(f"csv: {result.write_csv(csv_path)}")
+        return 0 if result.ok else 1
     raise AssertionError(args.command)  # pragma: no cover
 
 

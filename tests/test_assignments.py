@@ -90,10 +90,10 @@ ASSIGNMENTS = {
                           "competencies = result.competency.sort_values()\n"),
             "q3_answer": (
                 "gaps = competencies.sort_values().head(3)\n"
-                "weakest = gaps.index[0]\n"
-                "base = result.competency[weakest]\n"
-                "lever_gains = pd.Series({a: measures.propagate(alliances.where(alliances.index != a,"
-                " min(alliances[a] + 0.2, 1.0)), mod1, mod2).competency[weakest] - base for a in ALLIANCES})\n"
+                "_gain = lambda model: pd.Series({a: measures.propagate(alliances.where(alliances.index != a,"
+                " min(alliances[a] + 0.2, 1.0)), mod1, mod2, model=model).competency.mean()"
+                " - measures.propagate(alliances, mod1, mod2, model=model).competency.mean() for a in ALLIANCES})\n"
+                "lever_gains = pd.DataFrame({'all_links': _gain('alliance_fsa'), 'stated_links': _gain(STATED)})\n"
                 "moderation_cost = float(measures.propagate(alliances, mod1, mod2, moderation='min').competency.mean()"
                 " - result.competency.mean())  # the wrong way round\n"),
         },
@@ -382,7 +382,7 @@ def test_git_add_all_in_the_course_directory_never_stages_grades(graded):
     staged = subprocess.run(git + ["diff", "--cached", "--name-only"], check=True, capture_output=True,
                             text=True).stdout.split()
     assert staged, "nothing staged: the course's own files should be"
-    allowed = {".gitignore", "README.md", "nbgrader_config.py"}
+    allowed = {".gitignore", "README.md", "nbgrader_config.py", "preflight.yml"}
     leaked = [p for p in staged if p not in allowed and not p.startswith("source/")]
     assert not leaked, f"`git add -A` in the course directory would commit student files: {leaked}"
     assert any(p.startswith("source/") and p.endswith(".ipynb") for p in staged)

@@ -231,6 +231,8 @@ FLAGS = pd.DataFrame({"agent_export": [True, False], "sales_subsidiary": [True, 
 MODES = pd.DataFrame({"IND": ["agent", None], "GBR": ["sales subsidiary", "production"]})
 ALLIANCE_FRAME = pd.DataFrame({"information_sharing": [1.0, 0.2], "joint_marketing": [0.5, 0.0]}, index=["x", "y"])
 SERIES = pd.Series({"IND": 0.4, "GBR": 2.1})
+RANKING = measures.rank_destinations("BGD", ["IND", "GBR", "MYS"], {"geographic": 2, "small_market": 1, "psychic": 1},
+                                     COUNTRIES, HOFSTEDE)
 FRAME = pd.DataFrame({"firm": ["F01", "F02", "F03"], "stage": [1, 3, 2]})
 SMALL_COUNTRIES = COUNTRIES[COUNTRIES["iso3"].isin(["BGD", "IND", "GBR", "MYS", "USA", "NPL"])].reset_index(drop=True)
 
@@ -572,10 +574,11 @@ FUZZ: dict[str, Spec] = {
     "measures.inv_type": Spec(measures.inv_type, dict(value_chain_activities=[1, 4], countries=[9, 9]), dict(
         value_chain_activities=any_bad(BAD_NUMBERS, st.sampled_from([[1, 2, 3], [1.5, 2]])),
         countries=any_bad(BAD_NUMBERS),
+        years_to_first_export=st.sampled_from([-1, "soon", [1, 2, 3], {"a": 1}, _Opaque(), [-2, 1]]),
         many_activities=BAD_NUMBERS,
         many_countries=BAD_NUMBERS,
-    ), _ok_names(["export/import start-up", "multinational trader", "geographically focused start-up",
-                  "global start-up"])),
+        max_years=BAD_NUMBERS,
+    ), _ok_names([*measures.INV_TYPES, measures.NOT_INV])),
     "measures.classify_born_global": Spec(measures.classify_born_global, dict(
         years_to_first_export=[1, 6, NAN], foreign_sales_share=[0.8, 0.8, 0.0]), dict(
         years_to_first_export=any_bad(BAD_NUMBERS, st.sampled_from([[1, 2], [-1, 2, 3]])),
@@ -644,6 +647,12 @@ FUZZ: dict[str, Spec] = {
         score=any_bad(BAD_NUMBERS, st.sampled_from([101, -0.5, [50, 150]])),
         instrument=any_bad(st.sampled_from([5, "missing.yaml", _Opaque()])),
     ), _ok_band),
+    "measures.factor_gaps": Spec(measures.factor_gaps, dict(ranking=RANKING), dict(
+        ranking=any_bad(mutated(RANKING), st.sampled_from([RANKING.iloc[:1], RANKING[["total", "rank"]]]))),
+        lambda out, kw: isinstance(out, pd.Series) and np.isclose(out.sum(), RANKING["total"].iloc[1] - RANKING["total"].iloc[0])),
+    "measures.deciding_factor": Spec(measures.deciding_factor, dict(ranking=RANKING), dict(
+        ranking=any_bad(mutated(RANKING), st.sampled_from([RANKING.iloc[:1]]))),
+        lambda out, kw: out in measures.DESTINATION_FACTORS),
     "measures.propagate": Spec(measures.propagate, dict(
         alliances={"information_sharing": 1.0, "joint_marketing": 0.5}, moderators_1={"trust_and_confidence": 0.8},
         moderators_2={"learning_organisation": 1.0}), dict(
@@ -711,6 +720,9 @@ FUZZ: dict[str, Spec] = {
         layer=any_bad(typos(["alliance", "moderator_1", "fsa", "competency"]))), lambda out, kw: len(out) > 0),
     "frameworks.nodes_frame": Spec(frameworks.nodes_frame, dict(G=AFSA), dict(
         G=BAD_GRAPH | st.sampled_from([nx.path_graph(3), nx.DiGraph(layers="x")])), _ok_frame),
+    "frameworks.stated_links": Spec(frameworks.stated_links, dict(model="alliance_fsa"), dict(
+        model=any_bad(typos(frameworks.available()), st.sampled_from([nx.Graph(), 5]))),
+        lambda out, kw: not any(d.get("inferred") for _, _, d in out.edges(data=True))),
     "frameworks.edges_frame": Spec(frameworks.edges_frame, dict(G=AFSA, kind="builds"), dict(
         G=BAD_GRAPH | st.sampled_from([nx.path_graph(3)]),
         kind=any_bad(typos(["builds", "moderates"]))), _ok_frame),
@@ -854,6 +866,16 @@ FUZZ: dict[str, Spec] = {
     "cases.cohort_competencies": Spec(cases.cohort_competencies, {}, dict(
         data=any_bad(mutated(KHULNA)), moderation=any_bad(typos(["mean", "min", "product"]))),
         lambda out, kw: _finite_in(out.to_numpy(dtype=float), 0, 1)),
+    "cases.lever_gains": Spec(cases.lever_gains, dict(
+        alliances=pd.Series({"information_sharing": 0.5, "resource_sharing": 0.9}),
+        moderators_1={"trust_and_confidence": 0.8}, moderators_2={"learning_organisation": 1.0}), dict(
+        alliances=any_bad(st.sampled_from([{"information_sharing": 0.5}, pd.Series({"informaton_sharing": 0.5}),
+                                           pd.Series({"information_sharing": 1.5})])),
+        moderators_1=any_bad(st.dictionaries(st.one_of(st.sampled_from(MOD1), typos(MOD1)), BAD_PROB, max_size=2)),
+        moderators_2=any_bad(st.dictionaries(st.one_of(st.sampled_from(MOD2), typos(MOD2)), BAD_PROB, max_size=2)),
+        target=any_bad(typos(["mean", *COMPETENCIES])), step=BAD_PROB, links=any_bad(typos(["all", "stated"])),
+        model=any_bad(typos(frameworks.available()), st.sampled_from(["csf", nx.Graph()]))),
+        lambda out, kw: isinstance(out, pd.Series) and (out >= -1e-12).all(), examples=20),
     "cases.advised_firm": Spec(cases.advised_firm, dict(smes=KHULNA, seed=7), dict(
         smes=st.sampled_from([5, "x", pd.DataFrame(), KHULNA.drop(columns="firm_id")]), seed=BAD_SEED),
         lambda out, kw: out in set(KHULNA["firm_id"])),

@@ -161,3 +161,28 @@ def test_uppsala_forms_and_messages_whole():
     with pytest.raises(SmeTeachError, match=r"^activities must be an entry-mode word, a list/dict/Series of words, "
                                             r"or a DataFrame; got float$"):
         uppsala_stage(3.5)
+
+
+def test_inv_type_says_when_a_firm_is_not_an_international_new_venture():
+    from sme_teach.measures import INV_MAX_YEARS, INV_TYPES, NOT_INV
+
+    # a domestic firm: no activity across borders, no foreign country
+    assert inv_type(0, 0) == NOT_INV == "not an INV"
+    assert inv_type(0, 5) == NOT_INV and inv_type(3, 0) == NOT_INV
+    # international from inception (within the course's window) or not; NaN = never went abroad
+    years = [0, INV_MAX_YEARS, INV_MAX_YEARS + 0.5, 7, np.nan]
+    assert inv_type([4] * 5, [9] * 5, years).tolist() == ["global start-up"] * 2 + [NOT_INV] * 3
+    # the window is the course's and variable
+    assert inv_type(4, 9, 7, max_years=7) == "global start-up"
+    assert inv_type(1, 1, 0) in INV_TYPES
+    s = inv_type(pd.Series([1, 0], index=["a", "b"]), [2, 2], pd.Series([1.0, 1.0]))
+    assert s.to_dict() == {"a": "export/import start-up", "b": NOT_INV}
+
+
+def test_inv_type_timing_errors():
+    with pytest.raises(SmeTeachError, match="0 or more"):
+        inv_type(1, 1, -1)
+    with pytest.raises(SmeTeachError, match="numbers of years"):
+        inv_type(1, 1, "soon")
+    with pytest.raises(SmeTeachError, match="same length"):
+        inv_type([1, 1], [2, 2], [1, 2, 3])

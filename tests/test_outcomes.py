@@ -98,3 +98,98 @@ def test_every_grade_cell_assesses_an_outcome(outcomes, cells):
     mapped = {ref for o in outcomes for ref in o["assessed_by"]}
     unmapped = sorted(f"{a}:{g}" for a, gs in cells.items() for g in gs if f"{a}:{g}" not in mapped)
     assert not unmapped, f"grade cells that assess no outcome (add them to course/outcomes.yml): {unmapped}"
+
+
+# -- alignment made real: what a grade cell checks is taught where the outcome says ------------------
+
+def _sme_calls(source: str):
+    """``"layer.name"`` for every sme_teach name a cell uses: ``measures.fsts(...)`` after
+    ``from sme_teach import measures``, or ``fsts`` after ``from sme_teach.measures import fsts``."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    modules, names = {}, {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "sme_teach":
+            parts = node.module.split(".")
+            for a in node.names:
+                if len(parts) == 1:
+                    modules[a.asname or a.name] = a.name
+                else:
+                    names[a.asname or a.name] = f"{parts[1]}.{a.name}"
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.startswith("sme_teach.") and a.asname:
+                    modules[a.asname] = a.name.split(".")[1]
+    return modules, names, tree
+
+
+def _used(cells_source: list[str], modules: dict | None = None, names: dict | None = None) -> set:
+    """The sme_teach functions (callables, not constants) the cells use, as ``"layer.name"``."""
+    import ast
+    import importlib
+
+    modules, names = dict(modules or {}), dict(names or {})
+    trees = []
+    for src in cells_source:
+        found = _sme_calls(src)
+        if found:
+            modules.update(found[0])
+            names.update(found[1])
+            trees.append(found[2])
+    out = set()
+    for tree in trees:
+        for node in ast.walk(tree):
+            ref = None
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules:
+                ref = f"{modules[node.value.id]}.{node.attr}"
+            elif isinstance(node, ast.Name) and node.id in names:
+                ref = names[node.id]
+            if ref:
+                layer, attr = ref.split(".", 1)
+                if callable(getattr(importlib.import_module(f"sme_teach.{layer}"), attr, None)):
+                    out.add(ref)
+    return out
+
+
+def _notebook_cells(path):
+    import nbformat
+
+    return nbformat.read(path, as_version=4).cells
+
+
+def test_what_a_grade_cell_checks_is_taught_in_the_outcomes_lessons(outcomes):
+    """Every sme_teach function a grade cell's test relies on is used in a lesson mapped to its outcome.
+
+    Left out: ``grading`` (per-student data and the ``expect_*`` assertions are how a check runs, not
+    what it teaches) and functions the assignment's setup cell calls (they make the student's data).
+    """
+    lesson_use = {}
+    for p in (REPO / "lessons").glob("[0-9][0-9]_*.ipynb"):
+        lesson_use[p.stem] = _used([c.source for c in _notebook_cells(p) if c.cell_type == "code"])
+    relies, checked = {}, 0
+    for path in sorted((REPO / "assignments" / "source").glob("*/*.ipynb")):
+        cells = _notebook_cells(path)
+        code = [c for c in cells if c.cell_type == "code"]
+        setup = [c.source for c in code if c.metadata.get("nbgrader", {}).get("grade_id") == "setup"]
+        found = _sme_calls("\n".join(setup))
+        modules, names = (found[0], found[1]) if found else ({}, {})
+        plumbing = _used(setup)
+        for c in code:
+            m = c.metadata.get("nbgrader", {})
+            if m.get("grade") and not m.get("solution"):
+                used = _used([c.source], modules, names) - plumbing
+                relies[f"{path.parent.name}:{m['grade_id']}"] = {u for u in used if not u.startswith("grading.")}
+                checked += 1
+    assert checked >= 30, f"found only {checked} autograded test cells"
+    assert any(relies.values()), "no grade cell uses an sme_teach function: the parser is broken"
+    missing = []
+    for o in outcomes:
+        taught = set().union(*(lesson_use.get(stem, set()) for stem in o["lessons"]))
+        for ref in o["assessed_by"]:
+            for fn in sorted(relies.get(ref, set()) - taught):
+                missing.append(f"{o['id']}: {ref} relies on {fn}, which none of {o['lessons']} uses")
+    assert not missing, "grade cells check what their outcome's lessons do not teach:\n  " + "\n  ".join(missing)

@@ -18,7 +18,7 @@ lessons 7-9, alliances :func:`alliance_fsa`, :func:`firm_profile`, :func:`allian
                        :func:`entry_mode` (lessons), :func:`alliance_builds` (workshop)
 destinations           :func:`destination_ranking` (lessons), :func:`destination_comparison`
                        (workshop), :func:`cage_table`
-assignments            :func:`client_brief` (a2), :func:`advised_firm` (a3)
+assignments            :func:`client_brief` (a2), :func:`advised_firm`, :func:`lever_gains` (a3)
 =====================  ==========================================================
 
 >>> from sme_teach import cases
@@ -35,6 +35,8 @@ from ._constructs import *  # noqa: F401,F403
 from ._constructs import __all__ as _constructs_all
 from ._destinations import *  # noqa: F401,F403
 from ._destinations import __all__ as _destinations_all
+from ._levers import *  # noqa: F401,F403
+from ._levers import __all__ as _levers_all
 from ._inputs import ANSWER_LABELS, BAND_WORDS, WorkshopInputError, load_recommendations
 from ._networks import *  # noqa: F401,F403
 from ._networks import __all__ as _networks_all
@@ -52,4 +54,5 @@ __all__ = [
     *_destinations_all,
     *_networks_all,
     *_born_globals_all,
+    *_levers_all,
 ]

@@ -11,5 +11,6 @@ True
 """
 
 from ._load import available, layer_nodes, load, load_file, nodes_frame, edges_frame
+from ._stated import stated_links
 
-__all__ = ["available", "load", "load_file", "layer_nodes", "nodes_frame", "edges_frame"]
+__all__ = ["available", "load", "load_file", "layer_nodes", "nodes_frame", "edges_frame", "stated_links"]

@@ -42,6 +42,7 @@ from ._entry import ENTRY_MODES, EntryRecommendation, recommend_entry_mode
 from ._marginal import MarginalAnalysis, expected_net_benefit, sensitivity
 from ._network import brokerage, check_graph, independent_cascade, independent_cascade_reference
 from ._propagation import DEFAULT_MODERATION, MODERATION_RULES, PropagationResult, propagate
+from ._screen import deciding_factor, factor_gaps
 from ._readiness import (
     READINESS_DIMENSIONS,
     Instrument,
@@ -53,6 +54,9 @@ from ._readiness import (
 from ._stages import (
     BORN_GLOBAL_DEFINITIONS,
     INNOVATION_STAGES,
+    INV_MAX_YEARS,
+    INV_TYPES,
+    NOT_INV,
     UPPSALA_MODES,
     UPPSALA_STAGES,
     classify_born_global,
@@ -78,11 +82,16 @@ __all__ = [
     "UPPSALA_MODES",
     "INNOVATION_STAGES",
     "BORN_GLOBAL_DEFINITIONS",
+    "INV_TYPES",
+    "NOT_INV",
+    "INV_MAX_YEARS",
     # distance and destinations
     "great_circle_km",
     "kogut_singh",
     "cage_distance",
     "rank_destinations",
+    "factor_gaps",
+    "deciding_factor",
     "EARTH_RADIUS_KM",
     "HOFSTEDE_DIMENSIONS",
     "CAGE_DIMENSIONS",

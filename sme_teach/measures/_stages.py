@@ -17,6 +17,9 @@ __all__ = [
     "innovation_stage",
     "network_situation",
     "inv_type",
+    "INV_MAX_YEARS",
+    "INV_TYPES",
+    "NOT_INV",
     "classify_born_global",
 ]
 
@@ -408,8 +411,25 @@ def network_situation(firm_internationalization, market_internationalization, th
     return out
 
 
-def inv_type(value_chain_activities, countries, *, many_activities: int = 3, many_countries: int = 4):
-    """Oviatt and McDougall's (1994) four types of international new venture (INV).
+#: The label :func:`inv_type` gives a firm that is not an international new venture.
+NOT_INV = "not an INV"
+#: Oviatt and McDougall's four types, in the order of their 2×2 (few/many activities × few/many countries).
+INV_TYPES = ("export/import start-up", "multinational trader", "geographically focused start-up", "global start-up")
+#: The course's reading of "from inception": first foreign activity at most this many years after founding
+#: (the founding year or the next one).
+INV_MAX_YEARS = 1
+
+
+def inv_type(value_chain_activities, countries, years_to_first_export=None, *, many_activities: int = 3,
+             many_countries: int = 4, max_years: float = INV_MAX_YEARS):
+    """Oviatt and McDougall's (1994) four types of international new venture (INV), or "not an INV".
+
+    The typology classifies *international new ventures* only: "a business organization that, from
+    inception, seeks to derive significant competitive advantage from the use of resources and the
+    sale of outputs in multiple countries" (Oviatt & McDougall, 1994). A firm gets :data:`NOT_INV`
+    when it coordinates no activity across borders or is in no foreign country, or — when
+    ``years_to_first_export`` is given — when it never went abroad (NaN) or first did so more than
+    ``max_years`` after founding (not international from inception). The others are typed:
 
     ==========================  ==================================  ==============================
     activities coordinated      few countries                        many countries
@@ -426,10 +446,15 @@ def inv_type(value_chain_activities, countries, *, many_activities: int = 3, man
         service) the venture coordinates across countries.
     countries : int or array-like of int
         How many countries the venture is involved in, home excluded.
+    years_to_first_export : float or array-like, optional
+        Years from founding to the first foreign activity (NaN: never). Without it, only the two
+        counts decide (use it whenever you know the firm's timing).
     many_activities : int, default 3
         Counts greater than or equal to this are "many" activities.
     many_countries : int, default 4
         Counts greater than or equal to this are "many" countries.
+    max_years : float, default :data:`INV_MAX_YEARS` (1)
+        The latest first foreign activity, in years after founding, still read as "from inception".
 
     Returns
     -------
@@ -437,8 +462,12 @@ def inv_type(value_chain_activities, countries, *, many_activities: int = 3, man
 
     Notes
     -----
-    Oviatt and McDougall draw the two axes without cut-offs; the defaults are the
-    course's, so make students defend their own.
+    "From inception" is Oviatt and McDougall's criterion; they give no number of years, so
+    ``max_years=1`` (abroad in the founding year or the next) is **the course's** threshold — vary
+    it. It is stricter than the born-global windows of :func:`classify_born_global` (Knight and
+    Cavusgil 3 years, Rennie 2): a born global by those definitions need not be an INV here. The two axes are drawn without cut-offs
+    too; ``many_activities`` and ``many_countries`` are the course's, so make students defend
+    their own.
 
     References
     ----------
@@ -451,6 +480,12 @@ def inv_type(value_chain_activities, countries, *, many_activities: int = 3, man
     'export/import start-up'
     >>> inv_type([1, 4], [9, 9]).tolist()
     ['multinational trader', 'global start-up']
+    >>> inv_type(0, 0)                      # a domestic firm
+    'not an INV'
+    >>> inv_type([4, 4, 4], [9, 9, 9], [1, 6, float("nan")]).tolist()   # abroad after 1 year, 6, never
+    ['global start-up', 'not an INV', 'not an INV']
+    >>> inv_type(4, 9, 6, max_years=7)
+    'global start-up'
     """
     a = check_range(value_chain_activities, 0, np.inf, "value_chain_activities")
     c = check_range(countries, 0, np.inf, "countries")
@@ -460,10 +495,25 @@ def inv_type(value_chain_activities, countries, *, many_activities: int = 3, man
             raise SmeTeachError(f"{what} must be whole counts; found {np.atleast_1d(arr)[frac][0]:g}")
     many_activities = check_number(many_activities, 0, np.inf, "many_activities")
     many_countries = check_number(many_countries, 0, np.inf, "many_countries")
-    a_b, c_b = broadcast(value_chain_activities=a, countries=c)
-    names = np.array(["export/import start-up", "multinational trader",
-                      "geographically focused start-up", "global start-up"])
+    max_years = check_number(max_years, 0, np.inf, "max_years")
+    if years_to_first_export is None:
+        a_b, c_b = broadcast(value_chain_activities=a, countries=c)
+        late = np.zeros(np.shape(a_b), dtype=bool)
+    else:
+        try:
+            y = np.asarray(years_to_first_export, dtype=float)
+        except (TypeError, ValueError):
+            raise SmeTeachError(f"years_to_first_export must be numbers of years (NaN: never went abroad), "
+                                f"got {years_to_first_export!r}") from None
+        negative = np.atleast_1d(y)[np.atleast_1d(y) < 0]
+        if negative.size:
+            raise SmeTeachError("years_to_first_export must be 0 or more (NaN for a firm that never went abroad); "
+                                f"found {negative[0]:g}")
+        a_b, c_b, y_b = broadcast(value_chain_activities=a, countries=c, years_to_first_export=y)
+        late = np.isnan(y_b) | (np.nan_to_num(y_b, nan=np.inf) > max_years)
+    names = np.array(INV_TYPES)
     out = names[(a_b >= many_activities).astype(int) * 2 + (c_b >= many_countries).astype(int)]
+    out = np.where(late | (a_b == 0) | (c_b == 0), NOT_INV, out).astype(object).astype(str)
     if out.ndim == 0:
         return str(out)
     if isinstance(value_chain_activities, pd.Series):
