@@ -34,8 +34,27 @@ def test_lesson_follows_the_shape(name):
     assert found == SHAPE, f"{name}: level-2 headings must be {SHAPE} in order; found {headings}"
     solutions = [c for c in nb.cells if "solution" in c.metadata.get("tags", [])]
     assert solutions, f"{name}: exercises need solutions in cells tagged 'solution'"
-    assert all(c.metadata.get("jupyter", {}).get("source_hidden") for c in solutions), (
-        f"{name}: solution cells must be collapsed (metadata jupyter.source_hidden)")
+    # JupyterLab un-hides collapsed markdown on Run All and shows a collapsed cell's first line, so
+    # answers fold in their content (sme_teach.widgets._solution): <details> and %%solution
+    from sme_teach.widgets import unfold_markdown
+
+    for c in solutions:
+        if c.cell_type == "markdown":
+            assert unfold_markdown(c.source) != c.source, (
+                f"{name}: a written solution must be folded with sme_teach.widgets.fold_markdown "
+                f"(a closed <details>); found {c.source[:80]!r}")
+            assert not c.metadata.get("jupyter", {}).get("source_hidden"), (
+                f"{name}: a folded written solution must not also be collapsed (its placeholder shows raw HTML)")
+        else:
+            assert c.source.startswith("%%solution"), (
+                f"{name}: a code solution must start with the %%solution magic (its output folds); "
+                f"found {c.source.splitlines()[0]!r}")
+            assert c.metadata.get("jupyter", {}).get("source_hidden"), (
+                f"{name}: a code solution's source must be collapsed (metadata jupyter.source_hidden)")
+    first_code = next(c for c in nb.cells if c.cell_type == "code")
+    if any(c.cell_type == "code" for c in solutions):
+        assert "%load_ext sme_teach.widgets" in first_code.source, (
+            f"{name}: the first code cell must load the %%solution magic (%load_ext sme_teach.widgets)")
 
 
 @pytest.mark.parametrize("name", LESSONS)
@@ -82,6 +101,7 @@ def test_lesson_in_jupyterlab(name, lessons_lab, chromium_browser, test_output):
         open_notebook(page, base, token, f"lessons/{name}")
         run_all_cells(page)
         assert not error_outputs(page), f"{name}: error outputs in the page: {error_outputs(page)[:2]}"
+        _assert_solutions_hidden(page, name, test_output)
         page.wait_for_selector(".sme-control", timeout=30_000)
         result = page.locator(".sme-result").first
         result.wait_for(timeout=30_000)
@@ -106,3 +126,65 @@ def test_lesson_in_jupyterlab(name, lessons_lab, chromium_browser, test_output):
         from _lab import shutdown_kernels
 
         shutdown_kernels(base, token)  # the next lesson starts its kernel on a quiet server
+
+
+def _fragments(text: str, min_len: int = 14) -> list[str]:
+    """Distinctive pieces of a solution: its lines and sentences, whitespace and markup squeezed."""
+    import re
+
+    pieces = re.split(r"\n|(?<=[.;:!?])\s+", text)
+    out = []
+    for p in pieces:
+        p = re.sub(r"[*_`#>|]", "", p)
+        p = " ".join(p.split())
+        if len(p) >= min_len and not p.startswith("%%solution"):
+            out.append(p)
+    return out
+
+
+def _squeeze(text: str) -> str:
+    import re
+
+    return " ".join(re.sub(r"[*_`#>|]", "", text).split())
+
+
+def _assert_solutions_hidden(page, name, test_output):
+    """After Run All, no solution text is visible: each solution cell shows only its closed summary
+    (or the collapsed placeholder of its code), and opening one does show its text (the check can fail)."""
+    from sme_teach.widgets import unfold_markdown
+
+    nb = _read(name)
+    idx = [i for i, c in enumerate(nb.cells) if "solution" in c.metadata.get("tags", [])]
+    assert idx, f"{name}: no solution cells"
+    cells = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell")
+    assert cells.count() == len(nb.cells), f"{name}: {cells.count()} cells in the page, {len(nb.cells)} in the file"
+    leaks, first_open = [], None
+    for i in idx:
+        cell = cells.nth(i)
+        source = nb.cells[i].source
+        hidden = cell.evaluate("""el => [...el.querySelectorAll('details')].filter(d => !d.open)
+            .map(d => [...d.childNodes].filter(n => n.nodeName !== 'SUMMARY').map(n => n.textContent).join('\\n'))
+            .join('\\n')""")
+        assert hidden.strip(), f"{name}: solution cell {i} has no closed <details> after Run All"
+        secret = _fragments(hidden) + _fragments(unfold_markdown(source) if nb.cells[i].cell_type == "markdown"
+                                                 else source)
+        visible = _squeeze(cell.inner_text())
+        leaked = [f for f in secret if f in visible]
+        if leaked:
+            leaks.append((i, leaked[:2], visible[:160]))
+        if len(visible) > 80:
+            leaks.append((i, "more than a summary is visible", visible[:160]))
+        if first_open is None:
+            first_open = (i, secret)
+    assert not leaks, f"{name}: solution text visible after Run All (cell, text, what shows): {leaks[:3]}"
+    # screenshot with the first solution in view, still closed
+    i, secret = first_open
+    cells.nth(i).scroll_into_view_if_needed()
+    page.screenshot(path=str(test_output / f"lesson-{name[:-6]}-solutions-closed.png"))
+    # the check can fail: open that solution and its text is visible
+    cells.nth(i).locator("details > summary").first.click()
+    page.wait_for_function("el => el.querySelector('details').open", arg=cells.nth(i).element_handle(),
+                           timeout=5_000)
+    opened = _squeeze(cells.nth(i).inner_text())
+    assert any(f in opened for f in secret), f"{name}: opening solution cell {i} does not show its text: {opened[:200]}"
+    cells.nth(i).locator("details > summary").first.click()  # close it again
