@@ -188,3 +188,99 @@ def _assert_solutions_hidden(page, name, test_output):
     opened = _squeeze(cells.nth(i).inner_text())
     assert any(f in opened for f in secret), f"{name}: opening solution cell {i} does not show its text: {opened[:200]}"
     cells.nth(i).locator("details > summary").first.click()  # close it again
+
+
+_LESSON_WORD = r"\b[Ll]essons?\s+\d+"
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_cross_references_link_to_the_right_lesson(name):
+    """Every mention of another lesson is a Markdown link to its file, whose number the text repeats:
+    ``[Lesson 03](03_stage_theories.ipynb)``; the title's own "Lesson N" matches the file's number."""
+    import re
+
+    nb = _read(name)
+    own = int(name[:2])
+    link = re.compile(r"\[([^\]]*)\]\(([^)\s]*\.ipynb)(#[^)]*)?\)")
+    problems = []
+    for i, c in enumerate(nb.cells):
+        text = c.source
+        if c.cell_type == "code":
+            problems += [(i, m.group(0), "mentions a lesson in code") for m in re.finditer(_LESSON_WORD, text)]
+            continue
+        for m in link.finditer(text):
+            label, target = m.group(1), m.group(2)
+            path = (REPO / "lessons" / target).resolve()
+            if not path.is_file() or path.parent != (REPO / "lessons").resolve():
+                problems.append((i, m.group(0), "links to a lesson file that does not exist"))
+                continue
+            numbers = [int(n) for n in re.findall(r"\d+", label)]
+            if re.search(_LESSON_WORD, label) and numbers[:1] != [int(path.name[:2])]:
+                problems.append((i, m.group(0), f"says lesson {numbers[:1]} but links to {path.name}"))
+        bare = link.sub("", text)
+        if i == 0:  # the title: "# Lesson 03 — ..." names this lesson
+            title = re.match(r"#\s+Lesson\s+(\d+)\b", bare)
+            assert title and int(title.group(1)) == own, f"{name}: the title must start '# Lesson {own:02d}'"
+            bare = bare[title.end():]
+        problems += [(i, m.group(0), "a bare lesson reference: link it to the lesson's file")
+                     for m in re.finditer(_LESSON_WORD, bare)]
+    assert not problems, f"{name}: cross-references (cell, text, problem): {problems}"
+
+
+def _all_text(name):
+    return "\n".join(c.source for c in _read(name).cells)
+
+
+# Corrections a lecturer asked for (issue 16): the old claim must not come back.
+ERRATA = [
+    ("03", "large Swedish and US manufacturers", "Bilkey & Tesar surveyed smaller-sized Wisconsin manufacturers"),
+    ("06", "calls such geographic concentrations", "the seed's cluster or strategic networking is cooperation, "
+                                                   "not Porter's geographic cluster"),
+    ("05", "Rennie's (1993) McKinsey study described firms", "Rennie's figures are sample averages, not a definition"),
+]
+
+
+@pytest.mark.parametrize("number,claim,why", ERRATA)
+def test_corrected_claims_stay_corrected(number, claim, why):
+    name = next(n for n in LESSONS if n.startswith(number))
+    assert claim not in _all_text(name), f"{name} says {claim!r} again; but {why}"
+
+
+def test_one_sme_definition_and_the_seeds_figure_is_flagged():
+    from sme_teach.datasets._synthetic import SIZE_BANDS
+
+    # EC Recommendation 2003/361, Annex Art. 2: fewer than 250 employees; small fewer than 50
+    assert SIZE_BANDS == {"small": (10, 49), "medium": (50, 249)}
+    card = (REPO / "datasets" / "khulna_smes.md").read_text()
+    assert "2003/361" in card and "seed's" in card and "less than 500" in card, (
+        "the Khulna data card must quote the seed's '< 500' and say it is the seed's, not the EC's definition")
+    for name in LESSONS:
+        text = _all_text(name)
+        for m in __import__("re").finditer(r"500 employees", text):
+            around = text[max(0, m.start() - 200): m.end() + 200]
+            assert "seed" in around and "2003/361" in around, f"{name}: '500 employees' without saying it is the seed's"
+
+
+def test_exercise_gives_the_first_export_year_its_solution_uses():
+    import re
+
+    nb = _read(next(n for n in LESSONS if n.startswith("05")))
+    i = next(i for i, c in enumerate(nb.cells) if c.source.startswith("**Exercise 4"))
+    task, solution = nb.cells[i].source, nb.cells[i + 1].source
+    founded = re.search(r"founded in (\d{4})", task)
+    first = re.search(r"first export in (\d{4})", task)
+    assert founded and first, "exercise 4 must give the founding year and the first-export year"
+    assert "solution" in nb.cells[i + 1].metadata.get("tags", [])
+    gap = int(first.group(1)) - int(founded.group(1))
+    assert f"{gap} years after founding" in solution and first.group(1) in solution, (
+        "the model answer must use the exercise's own years")
+
+
+def test_a1_does_not_attribute_invs_to_the_csf_paper():
+    """The CSF paper never cites Oviatt & McDougall: a1 must not call INVs a theory 'from the CSF paper'."""
+    a1 = nbformat.read(REPO / "assignments" / "source" / "a1_stages_networks" / "a1_stages_networks.ipynb", 4)
+    seed = REPO.parent / "shared" / "seeds" / "bose_critical_success_factors.txt"
+    if seed.is_file():
+        assert "Oviatt" not in seed.read_text(), "the seed now cites Oviatt: revisit this test"
+    intro = a1.cells[0].source + a1.cells[1].source
+    assert "theories from the CSF paper" not in intro and "without citing Oviatt" in intro
