@@ -122,3 +122,25 @@ def test_views_build_with_marked_control_and_result():
         else:
             control.value = min(control.max, control.value + control.step)
         assert result.value != before
+
+
+def test_construct_options_are_distinct_and_lesson_01_names_real_ones():
+    """Two constructs share the name Capacity building (a Table 1 factor and a competency): the dropdown
+    must tell them apart, and lesson 01's exercise must name the option it expects exactly."""
+    import re
+
+    import nbformat
+
+    from conftest import REPO
+
+    options = fw.construct_options("csf")
+    labels = [label for label, _ in options]
+    assert len({label.lower() for label in labels}) == len(labels), f"options look alike: {labels}"
+    by_label = dict(options)
+    nb = nbformat.read(REPO / "lessons" / "01_why_go_international.ipynb", 4)
+    asked = [m for c in nb.cells if c.cell_type == "markdown" for m in re.findall(r"choose \*([^*]+)\*", c.source)]
+    assert asked, "lesson 01 no longer asks the student to choose a construct"
+    for label in asked:
+        if " · " in label:
+            assert label in by_label, f"lesson 01 asks for {label!r}; the dropdown offers {labels}"
+    assert by_label["Capacity building · Internationalization competencies"] == "capacity_building"

@@ -22,6 +22,7 @@ def _esc(value) -> str:
 
 
 __all__ = [
+    "construct_options",  # lesson 01 (the dropdown's labels)
     "construct_explorer",  # lesson 01
     "literature_explorer",
     "marginal_analysis_explorer",  # lesson 02
@@ -46,6 +47,27 @@ def _construct_card(c: dict) -> str:
     parts.append(f'<p style="margin:4px 0"><b>Fed by:</b> {_esc(", ".join(c["inputs"]) or "nothing (a starting point)")}'
                  f' &nbsp;·&nbsp; <b>Leads to:</b> {_esc(", ".join(c["outputs"]) or "nothing (an end point)")}</p>')
     return "".join(parts)
+
+
+def construct_options(model: str = "csf") -> list[tuple[str, str]]:
+    """The construct dropdown's ``(label, node id)`` pairs: the construct's name first, then its layer.
+
+    Names a student can tell apart: lesson 01's CSF model has a Table 1 factor "Capacity Building" and a
+    competency "Capacity building", so every option names its layer after the construct.
+
+    >>> opts = dict(construct_options("csf"))
+    >>> [label for label in opts if label.lower().startswith("capacity building")]
+    ['Capacity Building · Table 1 factor', 'Capacity building · Internationalization competencies']
+    """
+    G = frameworks.load(model)
+    nodes = frameworks.nodes_frame(G)
+    layer_label = {layer["id"]: layer.get("label", layer["id"]) for layer in G.graph["layers"]}
+    return [(f"{r.label} · {_short_layer(layer_label[r.layer])}", r.id) for r in nodes.itertuples()]
+
+
+def _short_layer(label: str) -> str:
+    # "Success factors in the literature (Table 1)" reads as one phrase in a 640 px dropdown
+    return "Table 1 factor" if "Table 1" in label else label
 
 
 def construct_explorer(model: str = "csf", start: str | None = None, *, show_diagram: bool = True):
@@ -75,7 +97,7 @@ def construct_explorer(model: str = "csf", start: str | None = None, *, show_dia
     G = frameworks.load(model)
     nodes = frameworks.nodes_frame(G)
     layer_label = {layer["id"]: layer.get("label", layer["id"]) for layer in G.graph["layers"]}
-    options = [(f"{layer_label[r.layer]} → {r.label}", r.id) for r in nodes.itertuples()]
+    options = construct_options(model)
     value = start if start is not None else options[0][1]
     dropdown = mark(w.Dropdown(options=options, value=value, description="Construct",
                                style={"description_width": "initial"}, layout=w.Layout(width="min(100%, 640px)")),
