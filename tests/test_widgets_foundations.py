@@ -144,3 +144,28 @@ def test_construct_options_are_distinct_and_lesson_01_names_real_ones():
         if " · " in label:
             assert label in by_label, f"lesson 01 asks for {label!r}; the dropdown offers {labels}"
     assert by_label["Capacity building · Internationalization competencies"] == "capacity_building"
+
+
+def test_framework_views_are_readable_on_a_laptop():
+    """Lesson 07's model is 52 boxes and ~50 crossing links: each layer/path view is at most three columns,
+    so at 96 dpi it is shown unscaled in a 1366x768 JupyterLab (content column about 1000 px) and its
+    box labels are at least 12 px high; the views cover every construct of the ordinary layers."""
+    from sme_teach import plots
+
+    G = frameworks.load("alliance_fsa")
+    views = fw.framework_views("alliance_fsa")
+    ordinary = {lay["id"] for lay in G.graph["layers"] if not lay.get("moderates")}
+    paths = {kw["focus"] for _, kw in views if "focus" in kw}
+    assert paths == {n for n, d in G.nodes(data=True) if d["layer"] in ordinary}
+    for label, kwargs in views[:-1]:
+        fig = plots.draw_framework(G, **kwargs)
+        width_px = fig.get_size_inches()[0] * 96
+        assert width_px <= 1000, f"{label}: {width_px:.0f} px wide, would be scaled down below readable"
+        node_pts = [t.get_fontsize() for t in fig.axes[0].texts if (t.get_gid() or "").startswith("node:")]
+        assert node_pts and min(node_pts) * 96 / 72 >= 12, f"{label}: labels {min(node_pts) * 96 / 72:.1f} px"
+    # a path is a path: Information Sharing's view holds only what it builds and what those build
+    fig = plots.draw_framework(G, focus="information_sharing", show_moderators=False)
+    shown = {t.get_gid()[5:] for t in fig.axes[0].texts if (t.get_gid() or "").startswith("node:")}
+    assert "information_sharing" in shown and not shown & {"joint_marketing", "common_pricing"}
+    whole = plots.draw_framework(G)
+    assert len([t for t in whole.axes[0].texts if (t.get_gid() or "").startswith("node:")]) == G.number_of_nodes()

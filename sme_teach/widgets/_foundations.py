@@ -24,6 +24,7 @@ def _esc(value) -> str:
 __all__ = [
     "construct_options",  # lesson 01 (the dropdown's labels)
     "construct_explorer",  # lesson 01
+    "framework_views", "framework_explorer",  # lesson 07: one layer of links or one path at a time
     "literature_explorer",
     "marginal_analysis_explorer",  # lesson 02
     "uppsala_stepper",  # lesson 03
@@ -306,4 +307,59 @@ def cultural_distance_chart(home: str = "BGD", hosts=DEFAULT_HOSTS, homes=("BGD"
         return figure_html(_distance_figure(d.dropna(subset=["kogut_singh"]), name), alt)
 
     wire({"home": dropdown}, cases.cultural_distance, render, result, fixed={"hosts": hosts, "dimensions": dimensions})
+    return w.VBox([dropdown, result])
+
+
+def framework_views(model: str = "alliance_fsa") -> list[tuple[str, dict]]:
+    """The views :func:`framework_explorer` offers: ``(label, keyword arguments of draw_framework)``.
+
+    One layer of links at a time (each pair of neighbouring ordinary layers) and one path at a time
+    (every construct, with what builds it and what it builds), both without the moderator layers
+    so that the picture is three columns at most and its labels stay readable on a laptop screen;
+    then the whole model.
+
+    >>> views = framework_views("alliance_fsa")
+    >>> views[0]
+    ('Links: Strategic alliance → Firm-specific advantages', {'layers': ('alliance', 'fsa'), 'show_moderators': False})
+    >>> views[-1][0]
+    'The whole model (large: scroll)'
+    """
+    G = frameworks.load(model)
+    ordinary = [lay for lay in G.graph["layers"] if not lay.get("moderates")]
+    views = [(f"Links: {a.get('label', a['id'])} → {b.get('label', b['id'])}",
+              {"layers": (a["id"], b["id"]), "show_moderators": False}) for a, b in zip(ordinary, ordinary[1:])]
+    layer_label = {lay["id"]: _short_layer(lay.get("label", lay["id"])) for lay in G.graph["layers"]}
+    views += [(f"Path through: {r.label} · {layer_label[r.layer]}", {"focus": r.id, "show_moderators": False})
+              for r in frameworks.nodes_frame(G).itertuples() if r.layer in {lay["id"] for lay in ordinary}]
+    views.append(("The whole model (large: scroll)", {}))
+    return views
+
+
+def framework_explorer(model: str = "alliance_fsa"):
+    """Read a large model one layer of links or one path at a time (:func:`framework_views`).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        A Dropdown (class ``sme-control``) and the diagram (class ``sme-result``), drawn by
+        :func:`sme_teach.plots.draw_framework` with the chosen ``layers=`` or ``focus=``.
+    """
+    import ipywidgets as w
+
+    from ..plots import draw_framework
+
+    G = frameworks.load(model)
+    views = framework_views(model)
+    dropdown = mark(w.Dropdown(options=[(label, i) for i, (label, _) in enumerate(views)], value=0,
+                               description="View", style={"description_width": "initial"},
+                               layout=w.Layout(width="min(100%, 640px)")), "control")
+    result = mark(w.HTML(), "result")
+
+    def render(change=None):
+        label, kwargs = views[dropdown.value]
+        fig = draw_framework(G, **kwargs)
+        result.value = figure_html(fig, f"{label}. {fig.alt_text}")
+
+    dropdown.observe(render, names="value")
+    render()
     return w.VBox([dropdown, result])
