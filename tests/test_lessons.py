@@ -96,7 +96,7 @@ def test_lesson_in_jupyterlab(name, lessons_lab, chromium_browser, test_output):
     from _lab import error_outputs, open_notebook, run_all_cells
 
     base, token = lessons_lab
-    page = chromium_browser.new_page(viewport={"width": 1280, "height": 1000})
+    page = chromium_browser.new_page(viewport={"width": 1366, "height": 768})  # the laptop of issue 16
     try:
         open_notebook(page, base, token, f"lessons/{name}")
         run_all_cells(page)
@@ -284,3 +284,27 @@ def test_a1_does_not_attribute_invs_to_the_csf_paper():
         assert "Oviatt" not in seed.read_text(), "the seed now cites Oviatt: revisit this test"
     intro = a1.cells[0].source + a1.cells[1].source
     assert "theories from the CSF paper" not in intro and "without citing Oviatt" in intro
+
+
+def test_lesson_07_explains_the_score_that_rises_on_stated_links_only():
+    """Dropping the inferred links raises at least one cohort score (an FSA is an average of its alliances):
+    the lesson must say so where students drop them, or the rise looks like a bug."""
+    import pandas as pd
+
+    from sme_teach import datasets, frameworks, measures
+
+    smes = datasets.load_khulna_smes().set_index("firm_id")
+    inputs = datasets.khulna_model_inputs(smes)
+    G = frameworks.load("alliance_fsa")
+    edges = frameworks.edges_frame(G, kind="builds")
+    G_stated = G.copy()
+    G_stated.remove_edges_from(edges.loc[edges["inferred"].eq(True), ["source", "target"]].itertuples(index=False))
+    rise = (measures.propagate(*inputs, model=G_stated).competency.mean()
+            - measures.propagate(*inputs).competency.mean())
+    nb = _read(next(n for n in LESSONS if n.startswith("07")))
+    i = next(i for i, c in enumerate(nb.cells) if "G_stated" in c.source and c.cell_type == "code")
+    around = nb.cells[i - 1].source + nb.cells[i + 1].source
+    if (rise > 1e-9).any():
+        assert "rises" in around and "average" in around, (
+            f"stated links only raises {list(rise[rise > 1e-9].index)}: explain why next to the G_stated cell")
+    assert isinstance(rise, pd.Series)
