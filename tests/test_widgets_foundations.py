@@ -169,3 +169,16 @@ def test_framework_views_are_readable_on_a_laptop():
     assert "information_sharing" in shown and not shown & {"joint_marketing", "common_pricing"}
     whole = plots.draw_framework(G)
     assert len([t for t in whole.axes[0].texts if (t.get_gid() or "").startswith("node:")]) == G.number_of_nodes()
+
+
+def test_construct_explorer_diagram_is_the_construct_and_its_links():
+    """Lesson 01's card diagram: the construct with its direct inputs and outputs (at most four columns),
+    not the whole five-column model shrunk to 7 px labels."""
+    from sme_teach import plots
+
+    G = frameworks.load("csf")
+    for n in G.nodes:
+        fig = plots.draw_framework(G, focus=n, depth=1, show_moderators=False)
+        shown = {t.get_gid()[5:] for t in fig.axes[0].texts if (t.get_gid() or "").startswith("node:")}
+        assert shown == {n, *G.predecessors(n), *G.successors(n)}, n
+        assert fig.get_size_inches()[0] <= 4 * 3.3 + 0.01, f"{n}: {fig.get_size_inches()}"

@@ -179,7 +179,7 @@ def _link_path(pos, heights, boxes, u, v):
     return Path([a, c, b], [Path.MOVETO, Path.CURVE3, Path.CURVE3])
 
 
-def _restrict(G, layers, focus):
+def _restrict(G, layers, focus, depth=None):
     """The part of a framework that ``layers`` / ``focus`` select, with the same graph attributes."""
     import networkx as nx
 
@@ -192,7 +192,11 @@ def _restrict(G, layers, focus):
         (focus,) = check_choices([focus], list(G.nodes), "node")
         main = nx.DiGraph((u, v) for u, v, _ in _main_edges(G))
         main.add_node(focus)
-        path = {focus} | nx.ancestors(main, focus) | nx.descendants(main, focus)
+        if depth is None:
+            path = {focus} | nx.ancestors(main, focus) | nx.descendants(main, focus)
+        else:
+            path = (set(nx.single_source_shortest_path_length(main, focus, cutoff=depth))
+                    | set(nx.single_source_shortest_path_length(main.reverse(copy=False), focus, cutoff=depth)))
         keep &= path | {n for n, d in G.nodes(data=True)
                         if next((lay for lay in G.graph["layers"] if lay["id"] == d.get("layer")), {}).get("moderates")}
     H = G.subgraph(keep).copy()
@@ -264,7 +268,8 @@ def framework_alt_text(G, *, show_moderators=True) -> str:
     return "\n".join(lines)
 
 
-def draw_framework(G, ax=None, *, highlight=None, show_moderators=True, figsize=None, layers=None, focus=None):
+def draw_framework(G, ax=None, *, highlight=None, show_moderators=True, figsize=None, layers=None, focus=None,
+                   depth=None):
     """Draw a framework as a layered diagram: layers are columns, constructs are boxes.
 
     Layers appear left to right in the order of ``G.graph['layers']``; each node is a
@@ -295,6 +300,9 @@ def draw_framework(G, ax=None, *, highlight=None, show_moderators=True, figsize=
         Draw one path at a time: only this node, the nodes it is built from (all upstream)
         and the nodes it builds (all downstream), with the moderator layers unless
         ``show_moderators=False``.
+    depth : int, optional
+        With ``focus``: only nodes at most this many links upstream or downstream (``1``: the
+        node's direct inputs and outputs).
 
     Returns
     -------
@@ -323,7 +331,7 @@ def draw_framework(G, ax=None, *, highlight=None, show_moderators=True, figsize=
     """
     _check_graph(G)
     if layers is not None or focus is not None:
-        G = _restrict(G, layers, focus)
+        G = _restrict(G, layers, focus, depth)
     if highlight is not None:
         if isinstance(highlight, str):
             highlight = [highlight]

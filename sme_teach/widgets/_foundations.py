@@ -74,8 +74,9 @@ def _short_layer(label: str) -> str:
 def construct_explorer(model: str = "csf", start: str | None = None, *, show_diagram: bool = True):
     """Click through a model: pick a construct, read its definition, source and seed quote.
 
-    The diagram below the card highlights the chosen construct and its links
-    (:func:`sme_teach.plots.draw_framework` with ``highlight=``).
+    The diagram below the card draws the chosen construct with its direct inputs and outputs
+    (:func:`sme_teach.plots.draw_framework` with ``focus=`` and ``depth=1``), so its labels stay
+    readable on a laptop screen; the whole model is one ``draw_framework`` call away.
 
     Parameters
     ----------
@@ -109,7 +110,10 @@ def construct_explorer(model: str = "csf", start: str | None = None, *, show_dia
     def render(c, _values):
         body = _construct_card(c)
         if show_diagram:
-            fig = draw_framework(G, highlight=c["id"])
+            # the construct with its direct inputs and outputs: at most four columns, labels readable
+            # at 1366 x 768 (the whole model, drawn above the explorer in lesson 01, is 5 columns wide)
+            # (nothing is faded: every box drawn is the construct or one of its links' ends)
+            fig = draw_framework(G, focus=c["id"], depth=1, show_moderators=False)
             alt = (f"{alt_base}\nHighlighted: {c['label']} ({c['layer_label']}); fed by "
                    f"{', '.join(c['inputs']) or 'nothing'}; leads to {', '.join(c['outputs']) or 'nothing'}.")
             body += figure_html(fig, alt)
