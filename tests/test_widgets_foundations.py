@@ -182,3 +182,13 @@ def test_construct_explorer_diagram_is_the_construct_and_its_links():
         shown = {t.get_gid()[5:] for t in fig.axes[0].texts if (t.get_gid() or "").startswith("node:")}
         assert shown == {n, *G.predecessors(n), *G.successors(n)}, n
         assert fig.get_size_inches()[0] <= 4 * 3.3 + 0.01, f"{n}: {fig.get_size_inches()}"
+
+
+def test_framework_explorer_redraws_the_chosen_view():
+    view = fw.framework_explorer("alliance_fsa")
+    dropdown, result = view.children
+    assert "sme-control" in dropdown._dom_classes and "sme-result" in result._dom_classes
+    first = result.value
+    assert first.startswith("<img") and "Links: Strategic alliance" in first
+    dropdown.value = len(dropdown.options) - 1  # the whole model
+    assert result.value != first and "The whole model" in result.value

@@ -40,3 +40,19 @@ def test_solution_magic_folds_prints_and_last_expression_but_not_errors():
     assert "thirteen" not in outs[0].data["text/plain"]
     errors = [o for o in nb.cells[2].outputs if o.output_type == "error"]
     assert errors and errors[0].ename == "ZeroDivisionError"  # a broken solution is not folded away
+
+
+def test_solution_magic_in_process_shell():
+    """The same magic in an in-process IPython shell (what coverage sees): the fold is displayed."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    from sme_teach.widgets import load_ipython_extension
+
+    shell = InteractiveShell.instance()
+    load_ipython_extension(shell)
+    with capture_output() as outer:
+        shell.run_cell("%%solution Answer\nprint('thirteen')\n6 * 7")
+    html = [o.data["text/html"] for o in outer.outputs if "text/html" in o.data]
+    assert len(html) == 1 and "thirteen" in html[0] and "42" in html[0] and "<b>Answer</b>" in html[0]
+    assert "thirteen" not in outer.stdout
