@@ -51,6 +51,18 @@ c.LimitOutput.max_traceback = 100
 # set a due date with `nbgrader db assignment add ID --duedate=...`; late work is recorded, not penalised
 c.LateSubmissionPlugin.penalty_method = "none"
 
-# -- exchange (JupyterHub): uncomment and point to a folder every user can reach ---------------------
-# c.Exchange.root = "/srv/nbgrader/exchange"
+# -- exchange ----------------------------------------------------------------------------------------
+# A JupyterHub made as course/deploy/README.md says has nbgrader's shared exchange, /srv/nbgrader/exchange:
+# then that one. One machine without it (make lab): a folder under the course, assignments/exchange/
+# (git-ignored, made here if missing). JupyterLab started from the repository root reads this file through
+# the root nbgrader_config.py, so `sme-teach release ID` from this folder and the student's Assignments tab
+# (Nbgrader > Assignments) meet in the same place.
+SHARED_EXCHANGE = "/srv/nbgrader/exchange"
+LOCAL_EXCHANGE = os.path.join(HERE, "exchange")
+if os.path.isdir(SHARED_EXCHANGE):
+    c.Exchange.root = SHARED_EXCHANGE
+else:
+    os.makedirs(LOCAL_EXCHANGE, exist_ok=True)
+    c.Exchange.root = LOCAL_EXCHANGE
+# elsewhere: a folder every user can reach, e.g. c.Exchange.root = "/srv/courses/exchange"
 # c.Exchange.path_includes_course = True

@@ -242,6 +242,9 @@ def staticise(nb: dict, name: str) -> dict:
         tags = cell.get("metadata", {}).get("tags", [])
         if cell["cell_type"] == "markdown" and "solution" in tags:
             src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            from sme_teach.widgets import unfold_markdown  # the lesson's own <details> fold: one drop-down is enough
+
+            src = unfold_markdown(src)
             fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", src)), default=0))
             cell["source"] = f"{fence}{{admonition}} Solution\n:class: dropdown\n{src}\n{fence}"
         if cell["cell_type"] == "code" and "solution" in tags:

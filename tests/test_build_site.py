@@ -9,6 +9,8 @@ from conftest import REPO
 sys.path.insert(0, str(REPO / "scripts"))
 import build_site  # noqa: E402
 
+from sme_teach.widgets import fold_markdown
+
 VIEW = "application/vnd.jupyter.widget-view+json"
 STATE = "application/vnd.jupyter.widget-state+json"
 
@@ -30,7 +32,8 @@ def _nb():
              "outputs": [{"output_type": "display_data", "metadata": {},
                           "data": {VIEW: {"model_id": "box", "version_major": 2, "version_minor": 0},
                                    "text/plain": "VBox(children=(...))"}}]},
-            {"cell_type": "markdown", "id": "s", "metadata": {"tags": ["solution"]}, "source": "**Solution.** Use `x`."},
+            {"cell_type": "markdown", "id": "s", "metadata": {"tags": ["solution"]},
+             "source": fold_markdown("**Solution.** Use `x`.")},
             {"cell_type": "code", "id": "a", "metadata": {"tags": ["solution"]}, "execution_count": 2,
              "source": "answer = 42\nanswer", "outputs": [{"output_type": "execute_result", "execution_count": 2,
                                                          "metadata": {}, "data": {"text/plain": "42"}}]},
@@ -52,6 +55,7 @@ def test_live_note_and_folded_solution():
     assert "Open this lesson live" in nb["cells"][1]["source"] and "make lab" in nb["cells"][1]["source"]
     sol = nb["cells"][3]["source"]
     assert sol.startswith("```{admonition} Solution\n:class: dropdown") and sol.endswith("```")
+    assert "<details" not in sol and "**Solution.** Use `x`." in sol  # the lesson's fold, unwrapped
     # a code solution folds with its output (the numeric answer), not only its input
     code = nb["cells"][4]
     assert "hide-cell" in code["metadata"]["tags"] and "hide-input" not in code["metadata"]["tags"]

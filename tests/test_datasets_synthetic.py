@@ -111,9 +111,10 @@ def test_khulna_columns_follow_the_model():
         assert set(cols) <= set(df.columns)
         assert df[cols].apply(lambda s: s.between(0, 1)).all().all()
     assert set(df["sector"]) == {"manufacturing", "retail", "service", "other"}
-    small = df["employees"] <= 99
+    # one SME definition: EC Recommendation 2003/361 (fewer than 250; small < 50), not the seed's "< 500"
+    small = df["employees"] <= 49
     assert (df.loc[small, "size_band"] == "small").all() and (df.loc[~small, "size_band"] == "medium").all()
-    assert df["employees"].between(10, 499).all()
+    assert df["employees"].between(10, 249).all()
     assert set(df["export_status"]) <= {"none", "indirect", "direct"}
     assert (df["exporter"] == (df["export_status"] != "none")).all()
 

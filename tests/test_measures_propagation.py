@@ -131,14 +131,14 @@ def test_explain_and_by_alliance_by_hand():
     # contributions m1·m2·a/(indeg(f)·indeg(c)): za 0.8/4 + 0.8/2 = 0.6, ab 0.8 × 0.5 / 4 = 0.1
     r = propagate({"za": 1.0, "ab": 0.5}, {"m1": 0.8}, {"m2": 1.0}, model=_toy(True))
     assert r.explain("c1") == (
-        "c1 = 0.700 for firm 0 (cycle multipliers: m1 = 0.80, m2 = 1.00).\n"
+        "c1 = 0.700 for this firm (cycle multipliers: m1 = 0.80, m2 = 1.00).\n"
         "It comes from 2 FSA(s): f1 (0.600), f2 (0.800) averaged, times m2.\n"
         "Alliances behind it: za 0.600 (86%), ab 0.100 (14%).")
     assert r.explain("c1", top=1) == (
-        "c1 = 0.700 for firm 0 (cycle multipliers: m1 = 0.80, m2 = 1.00).\n"
+        "c1 = 0.700 for this firm (cycle multipliers: m1 = 0.80, m2 = 1.00).\n"
         "It comes from 2 FSA(s): f1 (0.600), ... averaged, times m2.\n"
         "Alliances behind it: za 0.600 (86%).")
-    assert r.explain("c2") == ("c2 = 0.000 for firm 0: no FSA builds it in this model "
+    assert r.explain("c2") == ("c2 = 0.000 for this firm: no FSA builds it in this model "
                                "(no incoming 'builds' edges).")
     table = r.by_alliance()
     assert table.index.tolist() == ["za", "ab"] and table.columns.tolist() == ["c1"]  # the model's order

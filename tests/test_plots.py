@@ -94,3 +94,15 @@ def test_frameworks_do_not_import_matplotlib():
     code = "import sys; from sme_teach import frameworks; frameworks.load('csf'); print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_draw_framework_layers_and_focus_select_a_part_and_name_bad_choices():
+    G = frameworks.load("alliance_fsa")
+    fig = draw_framework(G, layers=("alliance", "fsa"))
+    shown = {t.get_gid()[5:] for t in fig.axes[0].texts if (t.get_gid() or "").startswith("node:")}
+    assert shown == {n for n, d in G.nodes(data=True) if d["layer"] in ("alliance", "fsa")}
+    assert "Moderators (cycle 1)" not in fig.alt_text  # not listed, so not drawn
+    with pytest.raises(SmeTeachError, match="alliances.*expected one of"):
+        draw_framework(G, layers=("alliances",))
+    with pytest.raises(SmeTeachError, match="informaton_sharing"):
+        draw_framework(G, focus="informaton_sharing")

@@ -123,3 +123,73 @@ def test_views_build_with_marked_control_and_result():
         else:
             control.value = min(control.max, control.value + control.step)
         assert result.value != before
+
+
+def test_construct_options_are_distinct_and_lesson_01_names_real_ones():
+    """Two constructs share the name Capacity building (a Table 1 factor and a competency): the dropdown
+    must tell them apart, and lesson 01's exercise must name the option it expects exactly."""
+    import re
+
+    import nbformat
+
+    from conftest import REPO
+
+    options = fw.construct_options("csf")
+    labels = [label for label, _ in options]
+    assert len({label.lower() for label in labels}) == len(labels), f"options look alike: {labels}"
+    by_label = dict(options)
+    nb = nbformat.read(REPO / "lessons" / "01_why_go_international.ipynb", 4)
+    asked = [m for c in nb.cells if c.cell_type == "markdown" for m in re.findall(r"choose \*([^*]+)\*", c.source)]
+    assert asked, "lesson 01 no longer asks the student to choose a construct"
+    for label in asked:
+        if " · " in label:
+            assert label in by_label, f"lesson 01 asks for {label!r}; the dropdown offers {labels}"
+    assert by_label["Capacity building · Internationalization competencies"] == "capacity_building"
+
+
+def test_framework_views_are_readable_on_a_laptop():
+    """Lesson 07's model is 52 boxes and ~50 crossing links: each layer/path view is at most three columns,
+    so at 96 dpi it is shown unscaled in a 1366x768 JupyterLab (content column about 1000 px) and its
+    box labels are at least 12 px high; the views cover every construct of the ordinary layers."""
+    from sme_teach import plots
+
+    G = frameworks.load("alliance_fsa")
+    views = fw.framework_views("alliance_fsa")
+    ordinary = {lay["id"] for lay in G.graph["layers"] if not lay.get("moderates")}
+    paths = {kw["focus"] for _, kw in views if "focus" in kw}
+    assert paths == {n for n, d in G.nodes(data=True) if d["layer"] in ordinary}
+    for label, kwargs in views[:-1]:
+        fig = plots.draw_framework(G, **kwargs)
+        width_px = fig.get_size_inches()[0] * 96
+        assert width_px <= 1000, f"{label}: {width_px:.0f} px wide, would be scaled down below readable"
+        node_pts = [t.get_fontsize() for t in fig.axes[0].texts if (t.get_gid() or "").startswith("node:")]
+        assert node_pts and min(node_pts) * 96 / 72 >= 12, f"{label}: labels {min(node_pts) * 96 / 72:.1f} px"
+    # a path is a path: Information Sharing's view holds only what it builds and what those build
+    fig = plots.draw_framework(G, focus="information_sharing", show_moderators=False)
+    shown = {t.get_gid()[5:] for t in fig.axes[0].texts if (t.get_gid() or "").startswith("node:")}
+    assert "information_sharing" in shown and not shown & {"joint_marketing", "common_pricing"}
+    whole = plots.draw_framework(G)
+    assert len([t for t in whole.axes[0].texts if (t.get_gid() or "").startswith("node:")]) == G.number_of_nodes()
+
+
+def test_construct_explorer_diagram_is_the_construct_and_its_links():
+    """Lesson 01's card diagram: the construct with its direct inputs and outputs (at most four columns),
+    not the whole five-column model shrunk to 7 px labels."""
+    from sme_teach import plots
+
+    G = frameworks.load("csf")
+    for n in G.nodes:
+        fig = plots.draw_framework(G, focus=n, depth=1, show_moderators=False)
+        shown = {t.get_gid()[5:] for t in fig.axes[0].texts if (t.get_gid() or "").startswith("node:")}
+        assert shown == {n, *G.predecessors(n), *G.successors(n)}, n
+        assert fig.get_size_inches()[0] <= 4 * 3.3 + 0.01, f"{n}: {fig.get_size_inches()}"
+
+
+def test_framework_explorer_redraws_the_chosen_view():
+    view = fw.framework_explorer("alliance_fsa")
+    dropdown, result = view.children
+    assert "sme-control" in dropdown._dom_classes and "sme-result" in result._dom_classes
+    first = result.value
+    assert first.startswith("<img") and "Links: Strategic alliance" in first
+    dropdown.value = len(dropdown.options) - 1  # the whole model
+    assert result.value != first and "The whole model" in result.value

@@ -129,3 +129,15 @@ def test_first_control_changes_first_result():
     before = cap.children[1].value
     cap.children[0].value = cap.children[0].options[1][1]
     assert cap.children[1].value != before
+
+
+def test_paths_table_headers_are_separate_phrases():
+    """The path table's headers once read 'through FSAcontribution share': each is its own phrase."""
+    import re
+
+    G = frameworks.load("alliance_fsa")
+    alliances = {n: 0.6 for n, d in G.nodes(data=True) if d["layer"] == "alliance"}
+    comp = next(n for n, d in G.nodes(data=True) if d["layer"] == "competency" and G.in_degree(n))
+    res = cases.alliance_fsa(alliances, 0.6, 0.6, "mean", comp)
+    heads = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', S._paths_html(res, comp))
+    assert {"through the FSA", "contribution to the score", "share of the score"} <= set(heads), heads

@@ -78,8 +78,10 @@ COMPETENCIES = (
 )
 #: The seed study's sample: "50 manufacturing, retail, service and other SMEs".
 SECTORS = ("manufacturing", "retail", "service", "other")
-#: Size bands from the seed paper (after Ahmed, 2001): small 10–99, medium 100–499 employees.
-SIZE_BANDS = {"small": (10, 99), "medium": (100, 499)}
+#: Size bands of the European Commission's SME definition (Recommendation 2003/361/EC, Annex Art. 2):
+#: small 10–49, medium 50–249 employees. The seed paper's "less than 500 employees" (small 10–99, medium
+#: 100–499, via Ahmed, 2001) is the seed's figure, not the Commission's; the course uses one definition.
+SIZE_BANDS = {"small": (10, 49), "medium": (50, 249)}
 EXPORT_STATUSES = ("none", "indirect", "direct")
 
 #: Entry modes of the SME panel, from least to most committed along the Uppsala establishment
@@ -103,7 +105,7 @@ KHULNA_SCHEMA = Schema(
         Column("firm_name", unique=True),
         Column("sector", choices=SECTORS),
         Column("industry"),
-        Column("employees", "int", low=10, high=499, unit="persons"),
+        Column("employees", "int", low=10, high=249, unit="persons"),
         Column("size_band", choices=tuple(SIZE_BANDS)),
         Column("years_operating", "int", low=1, high=60, unit="years"),
         *(Column(f"alliance_{a}", **_unit) for a in ALLIANCES),
@@ -187,8 +189,9 @@ def khulna_readiness_schema(item_ids, low: int = 1, high: int = 5) -> Schema:
 def load_khulna_smes():
     """Fifty SYNTHETIC SMEs modelled on Bose and Bristy's Khulna study.
 
-    One row per firm: sector and industry, employees and size band (small 10–99,
-    medium 100–499 employees, the bands the seed paper cites), years operating,
+    One row per firm: sector and industry, employees and size band (small 10–49,
+    medium 50–249 employees: the European Commission's definition, Recommendation
+    2003/361/EC — the seed paper's "less than 500" is its own figure), years operating,
     participation strength in each of the 10 alliance forms (``alliance_<id>``),
     moderator levels (``mod1_<id>``, ``mod2_<id>``), the resulting 20 FSA
     indicators (``fsa_<id>``) and 10 internationalisation competencies

@@ -75,7 +75,7 @@ class PropagationResult:
         >>> import networkx as nx
         >>> r = propagate({"a1": 1.0, "a2": 0.5}, {"m1": 0.8}, {"m2": 1.0}, model=_toy_model())
         >>> print(r.explain("c1"))
-        c1 = 0.700 for firm 0 (cycle multipliers: m1 = 0.80, m2 = 1.00).
+        c1 = 0.700 for this firm (cycle multipliers: m1 = 0.80, m2 = 1.00).
         It comes from 2 FSA(s): f1 (0.600), f2 (0.800) averaged, times m2.
         Alliances behind it: a1 0.600 (86%), a2 0.100 (14%).
         """
@@ -88,11 +88,14 @@ class PropagationResult:
         fsa = self.fsa.loc[firm] if isinstance(self.fsa, pd.DataFrame) else self.fsa
         m = self.moderation.loc[firm]
         rows = c[c["competency"] == competency]
+        # one firm given without a name (a dict or Series of levels): no "firm 0" the student never named
+        single = len(self.moderation.index) == 1 and isinstance(self.moderation.index, pd.RangeIndex)
+        who = "this firm" if single else f"firm {firm!r}"
         inputs = self.inputs.get(competency)
         if inputs is None:  # a result built by hand: read the FSAs off the contributions
             inputs = [(f, "fsa") for f in dict.fromkeys(rows["fsa"]) if f != DIRECT]
         if not inputs:
-            return (f"{competency} = 0.000 for firm {firm!r}: no FSA builds it in this model "
+            return (f"{competency} = 0.000 for {who}: no FSA builds it in this model "
                     "(no incoming 'builds' edges).")
         pre = self.unmoderated
         pre = pre.loc[firm] if isinstance(pre, pd.DataFrame) else pre
@@ -119,7 +122,7 @@ class PropagationResult:
         else:
             all_txt = "none (all zero)"
         return (
-            f"{competency} = {score:.3f} for firm {firm!r} (cycle multipliers: m1 = {m['m1']:.2f}, "
+            f"{competency} = {score:.3f} for {who} (cycle multipliers: m1 = {m['m1']:.2f}, "
             f"m2 = {m['m2']:.2f}).\nIt comes from {what}: {shown} averaged, times m2.\n"
             f"Alliances behind it: {all_txt}."
         )

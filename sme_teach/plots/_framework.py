@@ -179,6 +179,38 @@ def _link_path(pos, heights, boxes, u, v):
     return Path([a, c, b], [Path.MOVETO, Path.CURVE3, Path.CURVE3])
 
 
+def _restrict(G, layers, focus, depth=None):
+    """The part of a framework that ``layers`` / ``focus`` select, with the same graph attributes."""
+    import networkx as nx
+
+    layer_ids = [layer["id"] for layer in G.graph["layers"]]
+    keep = set(G.nodes)
+    if layers is not None:
+        chosen = set(check_choices([layers] if isinstance(layers, str) else list(layers), layer_ids, "layer"))
+        keep &= {n for n, d in G.nodes(data=True) if d.get("layer") in chosen}
+    if focus is not None:
+        (focus,) = check_choices([focus], list(G.nodes), "node")
+        main = nx.DiGraph((u, v) for u, v, _ in _main_edges(G))
+        main.add_node(focus)
+        if depth is None:
+            path = {focus} | nx.ancestors(main, focus) | nx.descendants(main, focus)
+        else:
+            path = (set(nx.single_source_shortest_path_length(main, focus, cutoff=depth))
+                    | set(nx.single_source_shortest_path_length(main.reverse(copy=False), focus, cutoff=depth)))
+        keep &= path | {n for n, d in G.nodes(data=True)
+                        if next((lay for lay in G.graph["layers"] if lay["id"] == d.get("layer")), {}).get("moderates")}
+    H = G.subgraph(keep).copy()
+    present = {d.get("layer") for _, d in H.nodes(data=True)}
+    kept = [lay for lay in G.graph["layers"] if lay["id"] in present]
+    kept_ids = {lay["id"] for lay in kept}
+    # a moderator layer stays only with both layers whose links it moderates
+    kept = [lay for lay in kept if not lay.get("moderates")
+            or {lay["moderates"]["from"], lay["moderates"]["to"]} <= kept_ids]
+    H.remove_nodes_from([n for n, d in list(H.nodes(data=True)) if d.get("layer") not in {lay["id"] for lay in kept}])
+    H.graph = {**G.graph, "layers": kept}
+    return H
+
+
 def framework_alt_text(G, *, show_moderators=True) -> str:
     """Describe a framework diagram in words, for screen readers and slide notes.
 
@@ -236,7 +268,8 @@ def framework_alt_text(G, *, show_moderators=True) -> str:
     return "\n".join(lines)
 
 
-def draw_framework(G, ax=None, *, highlight=None, show_moderators=True, figsize=None):
+def draw_framework(G, ax=None, *, highlight=None, show_moderators=True, figsize=None, layers=None, focus=None,
+                   depth=None):
     """Draw a framework as a layered diagram: layers are columns, constructs are boxes.
 
     Layers appear left to right in the order of ``G.graph['layers']``; each node is a
@@ -259,6 +292,17 @@ def draw_framework(G, ax=None, *, highlight=None, show_moderators=True, figsize=
         Draw moderator layers. With ``False`` they are left out entirely.
     figsize : (float, float), optional
         Figure size in inches; by default it grows with the number of columns and rows.
+    layers : iterable of str, optional
+        Draw only these layers (ids from ``G.graph['layers']``) and the links among them —
+        one layer of links at a time, e.g. ``("alliance", "fsa")``. A moderator layer is kept
+        when it is listed.
+    focus : str, optional
+        Draw one path at a time: only this node, the nodes it is built from (all upstream)
+        and the nodes it builds (all downstream), with the moderator layers unless
+        ``show_moderators=False``.
+    depth : int, optional
+        With ``focus``: only nodes at most this many links upstream or downstream (``1``: the
+        node's direct inputs and outputs).
 
     Returns
     -------
@@ -286,6 +330,8 @@ def draw_framework(G, ax=None, *, highlight=None, show_moderators=True, figsize=
     'Diagram: Types of international new ventures, drawn as 2 columns from left to right.'
     """
     _check_graph(G)
+    if layers is not None or focus is not None:
+        G = _restrict(G, layers, focus, depth)
     if highlight is not None:
         if isinstance(highlight, str):
             highlight = [highlight]

@@ -92,7 +92,7 @@ def khulna_firms(seed, n: int = 50):
                 break
         used.add(name)
         log_mean = {"manufacturing": np.log(60), "retail": np.log(22), "service": np.log(30), "other": np.log(35)}[sector]
-        employees = int(np.clip(np.round(np.exp(rng.normal(log_mean, 0.75))), 10, 499))
+        employees = int(np.clip(np.round(np.exp(rng.normal(log_mean, 0.75))), 10, 249))  # EC 2003/361: an SME has fewer than 250
         years = int(np.clip(np.round(rng.gamma(3.0, 4.0)), 1, 45))
         rows.append(
             {
@@ -101,7 +101,7 @@ def khulna_firms(seed, n: int = 50):
                 "sector": sector,
                 "industry": industry,
                 "employees": employees,
-                "size_band": "small" if employees <= 99 else "medium",
+                "size_band": "small" if employees <= 49 else "medium",
                 "years_operating": years,
             }
         )

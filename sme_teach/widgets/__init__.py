@@ -14,6 +14,9 @@ from ._networks import *  # noqa: F401,F403
 from ._networks import __all__ as _networks_all
 from ._strategy import *  # noqa: F401,F403
 from ._strategy import __all__ as _strategy_all
+from ._solution import *  # noqa: F401,F403
+from ._solution import __all__ as _solution_all
+from ._solution import load_ipython_extension  # noqa: F401  (%load_ext sme_teach.widgets)
 from ._wire import wire
 
-__all__ = [*_common_all, "wire", *_foundations_all, *_networks_all, *_strategy_all]
+__all__ = [*_common_all, "wire", *_foundations_all, *_networks_all, *_strategy_all, *_solution_all]

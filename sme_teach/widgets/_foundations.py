@@ -22,7 +22,9 @@ def _esc(value) -> str:
 
 
 __all__ = [
+    "construct_options",  # lesson 01 (the dropdown's labels)
     "construct_explorer",  # lesson 01
+    "framework_views", "framework_explorer",  # lesson 07: one layer of links or one path at a time
     "literature_explorer",
     "marginal_analysis_explorer",  # lesson 02
     "uppsala_stepper",  # lesson 03
@@ -48,11 +50,33 @@ def _construct_card(c: dict) -> str:
     return "".join(parts)
 
 
+def construct_options(model: str = "csf") -> list[tuple[str, str]]:
+    """The construct dropdown's ``(label, node id)`` pairs: the construct's name first, then its layer.
+
+    Names a student can tell apart: lesson 01's CSF model has a Table 1 factor "Capacity Building" and a
+    competency "Capacity building", so every option names its layer after the construct.
+
+    >>> opts = dict(construct_options("csf"))
+    >>> [label for label in opts if label.lower().startswith("capacity building")]
+    ['Capacity Building · Table 1 factor', 'Capacity building · Internationalization competencies']
+    """
+    G = frameworks.load(model)
+    nodes = frameworks.nodes_frame(G)
+    layer_label = {layer["id"]: layer.get("label", layer["id"]) for layer in G.graph["layers"]}
+    return [(f"{r.label} · {_short_layer(layer_label[r.layer])}", r.id) for r in nodes.itertuples()]
+
+
+def _short_layer(label: str) -> str:
+    # "Success factors in the literature (Table 1)" reads as one phrase in a 640 px dropdown
+    return "Table 1 factor" if "Table 1" in label else label
+
+
 def construct_explorer(model: str = "csf", start: str | None = None, *, show_diagram: bool = True):
     """Click through a model: pick a construct, read its definition, source and seed quote.
 
-    The diagram below the card highlights the chosen construct and its links
-    (:func:`sme_teach.plots.draw_framework` with ``highlight=``).
+    The diagram below the card draws the chosen construct with its direct inputs and outputs
+    (:func:`sme_teach.plots.draw_framework` with ``focus=`` and ``depth=1``), so its labels stay
+    readable on a laptop screen; the whole model is one ``draw_framework`` call away.
 
     Parameters
     ----------
@@ -75,7 +99,7 @@ def construct_explorer(model: str = "csf", start: str | None = None, *, show_dia
     G = frameworks.load(model)
     nodes = frameworks.nodes_frame(G)
     layer_label = {layer["id"]: layer.get("label", layer["id"]) for layer in G.graph["layers"]}
-    options = [(f"{layer_label[r.layer]} → {r.label}", r.id) for r in nodes.itertuples()]
+    options = construct_options(model)
     value = start if start is not None else options[0][1]
     dropdown = mark(w.Dropdown(options=options, value=value, description="Construct",
                                style={"description_width": "initial"}, layout=w.Layout(width="min(100%, 640px)")),
@@ -86,7 +110,10 @@ def construct_explorer(model: str = "csf", start: str | None = None, *, show_dia
     def render(c, _values):
         body = _construct_card(c)
         if show_diagram:
-            fig = draw_framework(G, highlight=c["id"])
+            # the construct with its direct inputs and outputs: at most four columns, labels readable
+            # at 1366 x 768 (the whole model, drawn above the explorer in lesson 01, is 5 columns wide)
+            # (nothing is faded: every box drawn is the construct or one of its links' ends)
+            fig = draw_framework(G, focus=c["id"], depth=1, show_moderators=False)
             alt = (f"{alt_base}\nHighlighted: {c['label']} ({c['layer_label']}); fed by "
                    f"{', '.join(c['inputs']) or 'nothing'}; leads to {', '.join(c['outputs']) or 'nothing'}.")
             body += figure_html(fig, alt)
@@ -284,4 +311,59 @@ def cultural_distance_chart(home: str = "BGD", hosts=DEFAULT_HOSTS, homes=("BGD"
         return figure_html(_distance_figure(d.dropna(subset=["kogut_singh"]), name), alt)
 
     wire({"home": dropdown}, cases.cultural_distance, render, result, fixed={"hosts": hosts, "dimensions": dimensions})
+    return w.VBox([dropdown, result])
+
+
+def framework_views(model: str = "alliance_fsa") -> list[tuple[str, dict]]:
+    """The views :func:`framework_explorer` offers: ``(label, keyword arguments of draw_framework)``.
+
+    One layer of links at a time (each pair of neighbouring ordinary layers) and one path at a time
+    (every construct, with what builds it and what it builds), both without the moderator layers
+    so that the picture is three columns at most and its labels stay readable on a laptop screen;
+    then the whole model.
+
+    >>> views = framework_views("alliance_fsa")
+    >>> views[0]
+    ('Links: Strategic alliance → Firm-specific advantages', {'layers': ('alliance', 'fsa'), 'show_moderators': False})
+    >>> views[-1][0]
+    'The whole model (large: scroll)'
+    """
+    G = frameworks.load(model)
+    ordinary = [lay for lay in G.graph["layers"] if not lay.get("moderates")]
+    views = [(f"Links: {a.get('label', a['id'])} → {b.get('label', b['id'])}",
+              {"layers": (a["id"], b["id"]), "show_moderators": False}) for a, b in zip(ordinary, ordinary[1:])]
+    layer_label = {lay["id"]: _short_layer(lay.get("label", lay["id"])) for lay in G.graph["layers"]}
+    views += [(f"Path through: {r.label} · {layer_label[r.layer]}", {"focus": r.id, "show_moderators": False})
+              for r in frameworks.nodes_frame(G).itertuples() if r.layer in {lay["id"] for lay in ordinary}]
+    views.append(("The whole model (large: scroll)", {}))
+    return views
+
+
+def framework_explorer(model: str = "alliance_fsa"):
+    """Read a large model one layer of links or one path at a time (:func:`framework_views`).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        A Dropdown (class ``sme-control``) and the diagram (class ``sme-result``), drawn by
+        :func:`sme_teach.plots.draw_framework` with the chosen ``layers=`` or ``focus=``.
+    """
+    import ipywidgets as w
+
+    from ..plots import draw_framework
+
+    G = frameworks.load(model)
+    views = framework_views(model)
+    dropdown = mark(w.Dropdown(options=[(label, i) for i, (label, _) in enumerate(views)], value=0,
+                               description="View", style={"description_width": "initial"},
+                               layout=w.Layout(width="min(100%, 640px)")), "control")
+    result = mark(w.HTML(), "result")
+
+    def render(change=None):
+        label, kwargs = views[dropdown.value]
+        fig = draw_framework(G, **kwargs)
+        result.value = figure_html(fig, f"{label}. {fig.alt_text}")
+
+    dropdown.observe(render, names="value")
+    render()
     return w.VBox([dropdown, result])

@@ -70,7 +70,8 @@ def _paths_html(res, competency, top=8) -> str:
     p = res["paths"].head(top)
     t = p.assign(alliance=[lab[a] for a in p["alliance"]], fsa=[lab[f] for f in p["fsa"]],
                  share=[f"{s:.0%}" for s in p["share"]])
-    t = t.rename(columns={"alliance": "alliance", "fsa": "through FSA"}).set_index("alliance")
+    t = t.rename(columns={"alliance": "alliance", "fsa": "through the FSA", "contribution": "contribution to the score",
+                          "share": "share of the score"}).set_index("alliance")
     table = table_html(t, f"Largest paths into {lab[competency]} (contribution = m1 × m2 × strength ÷ "
                           "in-degrees)", index=True, fmt="{:.3f}") if len(t) else "<p>No path carries any flow.</p>"
     return f"<pre style='white-space:pre-wrap'>{html.escape(res['explanation'])}</pre>{table}"
