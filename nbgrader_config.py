@@ -6,8 +6,15 @@
 # the same JupyterLab students use, without a second server. `sme-teach` and plain `nbgrader` commands
 # run from the repository root find the course through this file too.
 import os
+import shutil
+import sys
 
 c = get_config()  # noqa: F821
+
+# nbgrader runs the `alembic` executable when it creates the gradebook; a server started as
+# .venv/bin/jupyter (make lab) without the venv on PATH would not find it
+if shutil.which("alembic") is None:
+    os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
 
 COURSE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assignments")
 load_subconfig("nbgrader_config.py", path=COURSE)  # noqa: F821

@@ -106,7 +106,8 @@ def _describer_class():
         - ``metadata.nbgrader.sme_awaiting``: the item waits for a human grader (:func:`awaiting_marking`);
           ``resources["nbgrader"]["sme_awaiting"]`` sums their points for the page heading;
         - a check that failed with ``NameError`` for a name the student's answer should define shows
-          "q3 not answered: `ventures` is not defined — run your answer cell" instead of the traceback;
+          "q3 not answered: `ventures` is not defined — run your answer cell" instead of the traceback,
+          and an answer cell left at ``raise NotImplementedError()`` says so in one line;
         - the output of a self-check cell run during autograding ("skipped while autograding") is dropped.
         """
 
@@ -155,7 +156,14 @@ def _describer_class():
                         out["ename"] = f"{q} not answered"
                         out["evalue"] = f"`{missing.group(1)}` is not defined — {todo}"
                         out["traceback"] = [f"{out['ename']}: {out['evalue']}"]
-            elif not meta.get("grade"):
+            elif meta.get("solution"):
+                for out in cell.get("outputs", []):
+                    if out.get("ename") == "NotImplementedError" and not out.get("evalue"):
+                        out["ename"] = f"{question_of(gid)} not answered"
+                        out["evalue"] = ("this cell still says `raise NotImplementedError()` — replace that line with "
+                                         "your answer and run the cell")
+                        out["traceback"] = [f"{out['ename']}: {out['evalue']}"]
+            if not meta.get("grade") and not meta.get("solution"):
                 cell["outputs"] = [o for o in cell.get("outputs", []) if _CHECK_SKIPPED not in _text(o)]
             return cell, resources
 

@@ -206,7 +206,7 @@ def lms_table(course=None, lms: str = "generic", *, allow_unmarked: bool = False
             f"{len(unmarked)} written answer(s) of {unmarked['student'].nunique()} student(s) have no mark yet, "
             f"and nbgrader counts them as 0: {_describe_unmarked(unmarked)}. Mark them in Formgrader "
             "(JupyterLab → Nbgrader → Formgrader → Manual Grading) and export again, or pass --allow-unmarked "
-            "(allow_unmarked=True) to export anyway with those rows marked in an awaiting_marking column")
+            "(in Python: allow_unmarked=True) to export anyway with those rows marked in an awaiting_marking column")
     import warnings
 
     import pandas as pd
@@ -335,12 +335,16 @@ def report(assignment: str, course=None, *, out=None, lms: str = "generic", allo
     fig.tight_layout()
     fig.savefig(paths["items_png"], dpi=110)
 
-    hard = items.dropna(subset=["difficulty"]).sort_values("difficulty").head(1)
+    # an item with answers awaiting marking is not ranked: its difficulty is not known yet
+    ranked = items[(items["awaiting_marking"] == 0) & items["difficulty"].notna()]
+    hard = ranked.sort_values("difficulty", kind="stable").head(1)
+    unranked = list(items.loc[items["awaiting_marking"] > 0, "item"])
     alt_totals = (f"Histogram of {len(totals)} students' totals out of {max_total:g}: mean {totals.mean():.1f}, "
                   f"median {totals.median():.1f}, min {totals.min():g}, max {totals.max():g}." if len(totals)
                   else "No graded submissions.")
     alt_items = "Bar chart of difficulty and discrimination per item. " + (
-        f"Hardest item: {hard['item'].iloc[0]} (difficulty {hard['difficulty'].iloc[0]:.2f})." if len(hard) else "")
+        f"Hardest item: {hard['item'].iloc[0]} (difficulty {hard['difficulty'].iloc[0]:.2f})." if len(hard) else "") + (
+        f" Not ranked, answers await marking: {', '.join(unranked)}." if unranked else "")
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(assignment)}: item analysis</title>
 <style>body{{font-family:sans-serif;max-width:60rem;margin:auto}}table{{border-collapse:collapse}}
