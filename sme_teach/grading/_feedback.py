@@ -88,10 +88,18 @@ def check_label(grade_id: str, source: str) -> str:
 def awaiting_marking(grade) -> bool:
     """Whether an nbgrader ``Grade`` is a manually graded item nobody has marked yet.
 
-    nbgrader flags such a grade with ``needs_manual_grade`` and scores it 0 until a grader sets
+    Manually graded: a grade cell that is also a solution cell (a written or free-response answer) or a
+    task. nbgrader flags such a grade with ``needs_manual_grade`` and scores it 0 until a grader sets
     ``manual_score`` (Formgrader sets both; a script may set only the score, which counts as marked).
+    The test cells of a submission that failed to run are flagged too: they are no one's to mark
+    (``sme-teach report`` lists that submission under "needs attention").
     """
-    return bool(grade.needs_manual_grade) and grade.manual_score is None
+    if not grade.needs_manual_grade or grade.manual_score is not None:
+        return False
+    cell = grade.cell
+    if type(cell).__name__ == "TaskCell":
+        return True
+    return any(c.name == cell.name for c in cell.notebook.solution_cells)
 
 
 def _describer_class():
@@ -113,10 +121,6 @@ def _describer_class():
 
         def preprocess(self, nb, resources):
             info = resources["nbgrader"]
-            self._not_implemented = {question_of(c.metadata.nbgrader["grade_id"])
-                                     for c in nb.cells if c.cell_type == "code"
-                                     and c.get("metadata", {}).get("nbgrader", {}).get("solution")
-                                     and any(o.get("ename") == "NotImplementedError" for o in c.get("outputs", []))}
             self._awaiting, info["sme_awaiting"], info["sme_awaiting_items"] = set(), 0.0, []
             with Gradebook(info["db_url"]) as gb:
                 try:
@@ -150,18 +154,14 @@ def _describer_class():
                 for out in cell.get("outputs", []):
                     missing = _NAME_ERROR.search(out.get("evalue") or "") if out.get("ename") == "NameError" else None
                     if missing:
-                        q = question_of(gid)
-                        todo = (f"replace `raise NotImplementedError()` in your {q} answer cell with your code and run it"
-                                if q in self._not_implemented else "run your answer cell")
-                        out["ename"] = f"{q} not answered"
-                        out["evalue"] = f"`{missing.group(1)}` is not defined — {todo}"
+                        out["ename"] = f"{question_of(gid)} not answered"
+                        out["evalue"] = f"`{missing.group(1)}` is not defined — run your answer cell"
                         out["traceback"] = [f"{out['ename']}: {out['evalue']}"]
             elif meta.get("solution"):
                 for out in cell.get("outputs", []):
                     if out.get("ename") == "NotImplementedError" and not out.get("evalue"):
                         out["ename"] = f"{question_of(gid)} not answered"
-                        out["evalue"] = ("this cell still says `raise NotImplementedError()` — replace that line with "
-                                         "your answer and run the cell")
+                        out["evalue"] = "this cell still says `raise NotImplementedError()` — write your answer here"
                         out["traceback"] = [f"{out['ename']}: {out['evalue']}"]
             if not meta.get("grade") and not meta.get("solution"):
                 cell["outputs"] = [o for o in cell.get("outputs", []) if _CHECK_SKIPPED not in _text(o)]
