@@ -197,7 +197,7 @@ def test_feedback_shows_failures_but_no_hidden_source(graded):
     assert "NotImplementedError" in blank
 
 
-def test_report_writes_tables_figures_and_lms_csv(graded, tmp_path):
+def test_report_writes_tables_figures_and_lms_csv(graded, tmp_path, capsys):
     import pandas as pd
 
     from sme_teach import cli
@@ -206,6 +206,10 @@ def test_report_writes_tables_figures_and_lms_csv(graded, tmp_path):
     # the written answers of sol, late, … await marking: the LMS CSV is refused without --allow-unmarked
     assert cli.main(["report", "ps1", "--course", str(course), "--out", str(tmp_path), "--lms", "moodle"]) == 1
     assert not (tmp_path / "grades_moodle.csv").exists()
+    refused = capsys.readouterr().err
+    assert "sol: ps1/q3_written (3 points)" in refused and "late: ps1/q3_written" in refused
+    # a submission that failed to run has nothing to mark (report lists it under "needs attention")
+    assert "broken:" not in refused and "crash:" not in refused
     assert cli.main(["report", "ps1", "--course", str(course), "--out", str(tmp_path), "--lms", "moodle",
                      "--allow-unmarked"]) == 0
     items = pd.read_csv(tmp_path / "items.csv")

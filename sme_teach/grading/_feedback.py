@@ -91,15 +91,25 @@ def awaiting_marking(grade) -> bool:
     Manually graded: a grade cell that is also a solution cell (a written or free-response answer) or a
     task. nbgrader flags such a grade with ``needs_manual_grade`` and scores it 0 until a grader sets
     ``manual_score`` (Formgrader sets both; a script may set only the score, which counts as marked).
-    The test cells of a submission that failed to run are flagged too: they are no one's to mark
-    (``sme-teach report`` lists that submission under "needs attention").
+    A submission that failed to run (invalid notebook, dead kernel) has every grade flagged and none
+    scored: it has no graded notebook to mark, so nothing of it awaits marking (``sme-teach report``
+    lists it under "needs attention" with the reason).
     """
     if not grade.needs_manual_grade or grade.manual_score is not None:
         return False
-    cell = grade.cell
-    if type(cell).__name__ == "TaskCell":
-        return True
-    return any(c.name == cell.name for c in cell.notebook.solution_cells)
+    manual = _manual_names(grade.cell.notebook)
+    if grade.name not in manual:
+        return False
+    # autograded: some autograded check has a score (a notebook of manual cells only cannot tell; count it)
+    others = [g for g in grade.notebook.grades if g.name not in manual]
+    return not others or any(g.auto_score is not None for g in others)
+
+
+def _manual_names(notebook) -> set:
+    """Names of the manually graded cells of an nbgrader ``Notebook``: grade cells that are also solution
+    cells (written or free-response answers), and task cells."""
+    solutions = {c.name for c in notebook.solution_cells}
+    return {c.name for c in notebook.grade_cells if c.name in solutions} | {c.name for c in notebook.task_cells}
 
 
 def _describer_class():
