@@ -5,7 +5,8 @@
     sme-teach release ps1                 # student version in release/ps1 (+ exchange if configured)
     sme-teach grade ps1 --jobs 4          # autograde submitted/*/ps1 in parallel
     sme-teach feedback ps1                # feedback/<student>/ps1/*.html, hidden tests removed
-    sme-teach report ps1 --out reports/   # item analysis, figures, LMS grade CSV
+    sme-teach report ps1 --out reports/   # item analysis, figures, LMS grade CSV (refused while
+                                          # written answers await marking, unless --allow-unmarked)
     sme-teach check ps1 --students 50     # pre-flight: every grade cell works for every student's variant
 
 The course directory is ``--course DIR``, else the current directory if it holds
@@ -21,7 +22,7 @@ import sys
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sme-teach",
-        description="Run the sme_teach course: release, grade and report assignments; serve workshop apps.",
+        description="Run the sme_teach course's assignments: check, release, grade, feedback and report.",
     )
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -53,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, metavar="DIR", help="output folder (default: <course>/reports/<ID>)")
     p.add_argument("--lms", choices=("generic", "moodle", "canvas"), default="generic",
                    help="column names of the grade CSV")
+    p.add_argument("--allow-unmarked", action="store_true",
+                   help="write the LMS grade CSV even though some written answers have no mark yet; those rows "
+                        "are flagged in an awaiting_marking column (without it the CSV is refused)")
     p = add("check", "pre-flight before release: solution passes, blank scores 0, copies fail, keys not degenerate, "
                      "over N students' variants")
     p.add_argument("--students", type=int, default=50, metavar="N", help="simulated students (default: 50)")
@@ -95,19 +99,30 @@ def _run(args) -> int:
                             students=args.student, progress=not args.no_progress,
                             sandbox=not args.unsafe_no_sandbox, checks=args.checks)
         print(run.summary())
+        print(grading.format_student_scores(grading.student_scores(args.assignment, args.course)))
         return 1 if run.failed else 0
     if args.command == "feedback":
         written = grading.feedback(args.assignment, args.course, student=args.student)
         print(f"wrote {len(written)} feedback file(s)" + "".join(f"\n  {p}" for p in written))
         return 0
     if args.command == "report":
-        out = grading.report(args.assignment, args.course, out=args.out, lms=args.lms)
-        print("\n".join(f"{k}: {v}" for k, v in out.items()))
-        from .grading._report import grading_mode, problems_table
+        out = grading.report(args.assignment, args.course, out=args.out, lms=args.lms,
+                             allow_unmarked=args.allow_unmarked)
+        refused = out.pop("lms_refused", None)
+        print("\n".join(f"{k}: {v}" for k, v in out.items() if v is not None))
+        from .grading._report import grading_mode, problems_table, unmarked_table
 
         print(f"grading: {grading_mode(args.assignment, args.course)}")
         for row in problems_table(args.assignment, args.course).itertuples():
             print(f"needs attention: {row.student} ({row.status}): {row.reason}")
+        unmarked = unmarked_table(args.course, args.assignment)
+        for row in unmarked.itertuples():
+            print(f"needs marking: {row.student}: {row.item} ({row.max_score:g} points) awaits a manual grade")
+        if not len(unmarked):
+            print("needs marking: none (every written answer has a mark)")
+        if refused:
+            print(f"sme-teach report: LMS grade CSV not written: {refused}", file=sys.stderr)
+            return 1
         return 0
     if args.command == "check":
         from .grading._preflight import preflight

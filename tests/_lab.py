@@ -57,8 +57,12 @@ def serve(cmd, ready_url: str, *, name: str, env=None, cwd=None, timeout: float 
 
 
 @contextmanager
-def jupyter_lab(root: Path, *, timeout: float = 120.0, log_path: Path | None = None):
-    """Start ``jupyter lab`` on a free port with ``root`` as its root; yield its base URL + token."""
+def jupyter_lab(root: Path, *, timeout: float = 120.0, log_path: Path | None = None, cwd: Path | None = None):
+    """Start ``jupyter lab`` on a free port with ``root`` as its root; yield its base URL + token.
+
+    ``cwd``: the folder the server starts in (nbgrader's Formgrader reads ``nbgrader_config.py`` there,
+    as ``make lab`` starts in the repository root); default: this process's.
+    """
     port = free_port()
     token = "sme-teach-browser-test"
     cmd = [
@@ -72,7 +76,7 @@ def jupyter_lab(root: Path, *, timeout: float = 120.0, log_path: Path | None = N
     env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", MPLBACKEND="module://matplotlib_inline.backend_inline")
     base = f"http://127.0.0.1:{port}"
     with serve(cmd, f"{base}/api/status?token={token}", name="jupyter lab", env=env, timeout=timeout,
-               log_path=log_path):
+               log_path=log_path, cwd=cwd):
         yield base, token
 
 

@@ -953,6 +953,8 @@ EXEMPT = {
     "grading.find_course": "filesystem lookup of a course folder; tested in test_grading_engine.py",
     "grading.item_analysis": "reads a gradebook; tested in test_grading_engine.py",
     "grading.report": "reads a gradebook; tested in test_grading_engine.py",
+    "grading.student_scores": "reads a gradebook and grading log; tested in test_grading_lecturer.py",
+    "grading.format_student_scores": "formats student_scores' table; doctest and test_grading_lecturer.py",
     "grading.is_autograding": "takes no input (reads the environment)",
     "grading.student_id": "reads the environment / notebook; tested in test_grading_student.py",
     "grading.student_data": "thin wrapper of datasets.variant (fuzzed) and student_seed (fuzzed)",

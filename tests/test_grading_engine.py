@@ -197,13 +197,21 @@ def test_feedback_shows_failures_but_no_hidden_source(graded):
     assert "NotImplementedError" in blank
 
 
-def test_report_writes_tables_figures_and_lms_csv(graded, tmp_path):
+def test_report_writes_tables_figures_and_lms_csv(graded, tmp_path, capsys):
     import pandas as pd
 
     from sme_teach import cli
 
     course, _, _, _ = graded
-    assert cli.main(["report", "ps1", "--course", str(course), "--out", str(tmp_path), "--lms", "moodle"]) == 0
+    # the written answers of sol, late, … await marking: the LMS CSV is refused without --allow-unmarked
+    assert cli.main(["report", "ps1", "--course", str(course), "--out", str(tmp_path), "--lms", "moodle"]) == 1
+    assert not (tmp_path / "grades_moodle.csv").exists()
+    refused = capsys.readouterr().err
+    assert "sol: ps1/q3_written (3 points)" in refused and "late: ps1/q3_written" in refused
+    # a submission that failed to run has nothing to mark (report lists it under "needs attention")
+    assert "broken:" not in refused and "crash:" not in refused
+    assert cli.main(["report", "ps1", "--course", str(course), "--out", str(tmp_path), "--lms", "moodle",
+                     "--allow-unmarked"]) == 0
     items = pd.read_csv(tmp_path / "items.csv")
     assert list(items["item"]) == ["test_q1_type", "test_q1_value", "test_q1_hidden", "test_q2_value",
                                    "test_q2_edge", "q3_written"]
@@ -211,7 +219,7 @@ def test_report_writes_tables_figures_and_lms_csv(graded, tmp_path):
     hidden = items.set_index("item").loc["test_q1_hidden"]
     assert hidden["mean_score"] == pytest.approx(2 * 2 / 7, abs=1e-4)  # sol and late pass the hidden test
     lms = pd.read_csv(tmp_path / "grades_moodle.csv")
-    assert list(lms.columns) == ["ID number", "ps1", "total"] and len(lms) == 7
+    assert list(lms.columns) == ["ID number", "ps1", "total", "awaiting_marking"] and len(lms) == 7
     assert lms.set_index("ID number").loc["part", "total"] == mc.PARTIAL_SCORE
     for png in ("totals.png", "items.png"):
         assert (tmp_path / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -13,7 +13,9 @@ For lecturers (also the ``sme-teach`` command):
 - :func:`grade` — autograde every submission in parallel, on pre-warmed kernels, with nbgrader's
   own preprocessors and gradebook (scores equal ``nbgrader autograde``);
 - :func:`feedback` — per-student HTML feedback without hidden-test source;
-- :func:`item_analysis`, :func:`report` — item statistics, figures and an LMS grade export.
+- :func:`item_analysis`, :func:`report` — item statistics, figures and an LMS grade export (refused while
+  written answers await marking, unless ``allow_unmarked``);
+- :func:`student_scores`, :func:`format_student_scores` — the per-student table ``sme-teach grade`` ends with.
 
 Importing this module is cheap: nbgrader, pandas and seaborn load inside the functions that need them.
 """
@@ -23,7 +25,7 @@ from ._course import find_course, release
 from ._engine import GradeRun, grade
 from ._expect import expect_frame, expect_series, expect_value
 from ._feedback import feedback
-from ._report import item_analysis, report
+from ._report import format_student_scores, item_analysis, report, student_scores
 from ._student import is_autograding, student_data, student_id, student_seed
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "expect_value",
     "feedback",
     "find_course",
+    "format_student_scores",
     "grade",
     "is_autograding",
     "item_analysis",
@@ -42,5 +45,6 @@ __all__ = [
     "report",
     "student_data",
     "student_id",
+    "student_scores",
     "student_seed",
 ]

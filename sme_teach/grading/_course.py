@@ -17,7 +17,8 @@ CONFIG_FILE = "nbgrader_config.py"
 
 def find_course(course: str | os.PathLike | None = None) -> Path:
     """Return the course directory: ``course`` if given, else the current directory when it holds
-    ``nbgrader_config.py``, else ``./assignments``."""
+    ``nbgrader_config.py`` (or the ``CourseDirectory.root`` that file names, as the repository root's
+    does), else ``./assignments``."""
     if course is not None:
         path = Path(course).expanduser().resolve()
         if not path.is_dir():
@@ -26,11 +27,25 @@ def find_course(course: str | os.PathLike | None = None) -> Path:
         return path
     cwd = Path.cwd()
     if (cwd / CONFIG_FILE).is_file():
-        return cwd
+        # a config that names another course root (the repository root's file, read by Formgrader when
+        # JupyterLab starts there, points to assignments/) sends us there
+        return _configured_root(cwd) or cwd
     if (cwd / "assignments").is_dir():
         return (cwd / "assignments").resolve()
     raise SmeTeachError(f"no course found in {cwd}: expected {CONFIG_FILE} here or an ./assignments folder; "
                         "pass --course DIR")
+
+
+def _configured_root(folder: Path) -> Path | None:
+    """``CourseDirectory.root`` as ``folder/nbgrader_config.py`` sets it, if that is another existing folder."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    cfg = PyFileConfigLoader(CONFIG_FILE, path=str(folder)).load_config()
+    root = cfg.get("CourseDirectory", {}).get("root")
+    if not root:
+        return None
+    root = (folder / root).resolve()
+    return root if root.is_dir() and root != folder.resolve() else None
 
 
 def _ensure_tools_on_path() -> None:
