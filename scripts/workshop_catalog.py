@@ -30,15 +30,20 @@ from babel.messages.pofile import read_po, write_po  # noqa: E402
 from sme_teach.workshop._i18n import DOMAIN, LOCALE_DIR  # noqa: E402
 
 POT = LOCALE_DIR / f"{DOMAIN}.pot"
+#: dict keys that the extractor sees as tr()'s argument in ``tr(x["step"])``: not texts
+_KEYS = {"step", "label", "definition"}
 
 
 def _case_messages() -> list[tuple[str, str]]:
-    """The fixed (no placeholder) WorkshopInputError messages of sme_teach/cases."""
+    """The fixed (no placeholder) WorkshopInputError messages and result notes of sme_teach/cases."""
     out = []
     for path in sorted((REPO / "sme_teach" / "cases").glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "WorkshopInputError"
+            named = getattr(node, "func", None) is not None and (
+                getattr(node.func, "id", None) == "WorkshopInputError"
+                or (getattr(node.func, "attr", None) == "append" and getattr(node.func.value, "id", None) == "notes"))
+            if (isinstance(node, ast.Call) and named
                     and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
                 out.append((node.args[0].value, f"sme_teach/cases/{path.name}:{node.lineno}"))
     return out
@@ -77,7 +82,7 @@ def template() -> Catalog:
     for filename, lineno, message, comments, _context in extract_from_dir(
             REPO / "sme_teach" / "workshop", method_map, keywords={"tr": None, "n_": None, "_": None},
             comment_tags=("TRANSLATORS:",), strip_comment_tags=True):
-        if isinstance(message, str) and message and not re.fullmatch(r"[a-z_]+", message):  # not a dict key
+        if isinstance(message, str) and message and message not in _KEYS:
             cat.add(message, locations=[(f"sme_teach/workshop/{filename}", lineno)], auto_comments=comments)
     # calls inside f-strings (the tokenizer of Python < 3.12 sees an f-string as one token)
     for path in sorted((REPO / "sme_teach" / "workshop").glob("*.py")):
@@ -95,7 +100,7 @@ def template() -> Catalog:
 def _bytes(cat: Catalog) -> bytes:
     buf = io.BytesIO()
     write_po(buf, cat, width=100, omit_header=False, sort_output=False, include_lineno=True)
-    return buf.getvalue()
+    return buf.getvalue().replace(b'#, fuzzy\nmsgid ""', b'msgid ""', 1)  # the header is not a guess
 
 
 def main(argv: list[str]) -> int:

@@ -741,6 +741,17 @@ class DestinationApp(WorkshopApp):
             tr("km between capitals"): [tr.num(v) for v in t["distance_km"]]})
         return table_html(shown, tr("Markets from closest to farthest"), css_class="sme-ranking")
 
+    def _note(self, r, note: str) -> str:
+        """A note of the use case in the page's language (the market names as the reader writes them)."""
+        if note.startswith("No culture scores for "):
+            lacking = [name for name, total in zip(self._names(r), r.table["total"]) if total != total]
+            if len(lacking) == 1:
+                return self.tr("No culture scores for {markets}: it is put last while 'ways of doing business' "
+                               "counts.", markets=lacking[0])
+            return self.tr("No culture scores for {markets}: they are put last while 'ways of doing business' "
+                           "counts.", markets=", ".join(lacking))
+        return self.tr(note)
+
     def _best(self, r):
         return self.country(r.table.index[0], r.best) if len(r.table) else r.best
 
@@ -749,7 +760,7 @@ class DestinationApp(WorkshopApp):
         fig, alt = _charts.destination_chart(r, tr=tr, names=self._names(r),
                                              home=self.country(r.home, r.home_name))
         img = _charts.img_tag(_charts.png_bytes(fig), alt)
-        notes = "".join(f"<div class='sme-help'>{_esc(tr(n))}</div>" for n in r.notes)
+        notes = "".join(f"<div class='sme-help'>{_esc(self._note(r, n))}</div>" for n in r.notes)
         head = _esc(tr("Closest market with your weights: {best}.", best="\x00")).replace(
             "\x00", f"<span class='sme-best'>{_esc(self._best(r))}</span>")
         return (f"<div class='sme-headline'><b>{head}</b></div>{img}{self._table(r)}{notes}"
