@@ -14,6 +14,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -71,6 +72,45 @@ def chromium_browser():
             yield browser
         finally:
             browser.close()
+
+# ------------------------------------------------------------------ what a browser asks for
+
+#: URL schemes that never leave the machine.
+LOCAL_SCHEMES = ("data:", "blob:", "file:", "about:", "chrome-error:")
+
+
+class Recorder:
+    """Every request, WebSocket and console message of a browser context."""
+
+    def __init__(self, context):
+        self.requests: list[str] = []
+        self.external: list[str] = []
+        self.console: list[tuple[str, str, str]] = []  # (page URL, type, text)
+        self.stop = "start"
+        context.route("**/*", self._route)
+        context.on("page", self._watch)
+
+    def _local(self, url: str) -> bool:
+        return url.startswith(LOCAL_SCHEMES) or urlparse(url).hostname == "127.0.0.1"
+
+    def _route(self, route):
+        url = route.request.url
+        self.requests.append(url)
+        if self._local(url):
+            route.continue_()
+        else:
+            self.external.append(f"{self.stop}: {url}")
+            route.abort()
+
+    def _watch(self, page):
+        page.on("console", lambda m: self.console.append((page.url, m.type, m.text[:400])))
+        page.on("pageerror", lambda e: self.console.append((page.url, "error", f"uncaught: {e}"[:400])))
+        page.on("websocket", lambda ws: self.requests.append(ws.url) if self._local(ws.url)
+                else self.external.append(f"{self.stop}: {ws.url}"))
+
+    def errors(self) -> list[str]:
+        return [f"{url}: {text}" for url, kind, text in self.console if kind == "error"]
+
 
 # ------------------------------------------------------------------ the course site, built once
 

@@ -61,6 +61,18 @@ a.sme-download:focus {outline: 3px solid #f0b400;}
   text-align: left;}
 .sme-app blockquote {color: #4a4a4a; font-size: 13px; margin: 2px 0 8px 18px;}
 .sme-app .sme-language .widget-toggle-button {min-width: 80px;}
+@media (max-width: 640px) {  /* a phone: one column, labels above their inputs, nothing wider than the screen */
+  .sme-app .widget-box, .sme-app .widget-hbox, .sme-app .widget-vbox {min-width: 0 !important; max-width: 100%;}
+  .sme-app .widget-hbox > .widget-vbox {flex: 1 1 100% !important; padding: 0 !important;}
+  .sme-app .widget-inline-hbox {flex-wrap: wrap; width: 100% !important; max-width: 100% !important;
+    height: auto !important; min-height: var(--jp-widgets-inline-height);}
+  .sme-app .widget-inline-hbox > .widget-label {width: 100% !important; max-width: 100%; text-align: left !important;
+    white-space: normal; overflow: visible; height: auto; line-height: 1.4; padding-bottom: 2px;}
+  .sme-app .widget-hslider .slider-container {flex: 1 1 60%;}
+  .sme-app .widget-inline-hbox > input, .sme-app .widget-inline-hbox > select {flex: 1 1 100%; min-width: 0;}
+  .sme-app .widget-gridbox {grid-template-columns: 1fr !important;}
+  .sme-app img, .sme-app table {max-width: 100% !important;}
+}
 </style>
 """
 
@@ -122,7 +134,6 @@ class WorkshopApp:
 
         self.tr = Translator(lang or language_from_query())
         self.lang = self.tr.lang
-        self._quiet = False
         self._saved_key = None  # the participant key this page last saved under (a name fix replaces it)
         self.language = W.ToggleButtons(options=[(name, code) for code, name in LANGUAGES.items()], value=self.lang,
                                         description="Language / ভাষা", style={"button_width": "auto",
@@ -135,8 +146,12 @@ class WorkshopApp:
         self.widget.add_class(f"sme-app-{self.app_id}")
         self._build()
 
-    def _build(self):
-        """Make every widget of the page in the current language (again, after a switch)."""
+    def _build(self, state=None):
+        """Make every widget of the page in the current language (again, after a switch, with ``state``).
+
+        ``state`` (firm, owner, values of :meth:`watched`) is put in before the page shows the new
+        widgets and before they are observed, so the browser never sees them empty.
+        """
         tr = self.tr
         wide = W.Layout(width="95%", max_width="520px")
         self.firm = W.Text(description=tr("Firm name"), placeholder=tr("e.g. Rupsha Jute Works"),
@@ -205,6 +220,10 @@ class WorkshopApp:
             self.confirm_box, self.status, self.report_link,
         ], layout=W.Layout(flex="1 1 46%", min_width="380px"))
         right.add_class("sme-sticky")
+        if state is not None:
+            self.firm.value, self.owner.value = state[0], state[1]
+            for w, v in zip(self.watched(), state[2]):
+                w.value = v
         old = list(self.widget.children)
         for cls in [c for c in self.widget._dom_classes if c.startswith("sme-lang-")]:
             self.widget.remove_class(cls)
@@ -234,15 +253,7 @@ class WorkshopApp:
         had_report = bool(self.report_link.value)
         self.tr = Translator(lang)
         self.lang = self.tr.lang
-        self._quiet = True
-        try:
-            self._build()
-            self.firm.value, self.owner.value = state[0], state[1]
-            for w, v in zip(self.watched(), state[2]):
-                w.value = v
-        finally:
-            self._quiet = False
-        self._safe(self.refresh)()
+        self._build(state)
         if had_report:
             self.status.value = _msg(self.tr("The language changed. Press 'Make my report (PDF)' for a report in "
                                              "this language."), "info")
@@ -302,14 +313,10 @@ class WorkshopApp:
             self.status.value = ""
 
     def _changed(self, change=None):
-        if self._quiet:
-            return
         self._drop_report(self.tr("Your answers changed."))
         self.refresh()
 
     def _names_changed(self, change=None):
-        if self._quiet:
-            return
         self._drop_report(self.tr("The name changed."))
 
     def refresh(self):
@@ -657,12 +664,6 @@ _DEFAULT_WEIGHTS = {"cultural": 2, "administrative": 1, "geographic": 2, "econom
                     "small_market": 1}
 
 
-@functools.lru_cache(maxsize=1)
-def _iso2() -> dict:
-    c = datasets.load_countries()
-    return dict(zip(c["iso3"].astype(str), c["iso2"].astype(str)))
-
-
 class DestinationApp(WorkshopApp):
     """Destination explorer: CAGE and cultural distance with adjustable weights."""
 
@@ -673,10 +674,13 @@ class DestinationApp(WorkshopApp):
                "matters for your firm (0 = not at all, 5 = a lot). The shortest bar is the closest market.")
 
     def country(self, iso3: str, english: str) -> str:
-        return self.tr.country(_iso2().get(iso3), english)
+        """A country's name in the page's language (CLDR, by its ISO2 code)."""
+        return self.tr.country(self._iso2.get(iso3), english)
 
     def build_controls(self):
         tr = self.tr
+        c = datasets.load_countries()
+        self._iso2 = dict(zip(c["iso3"].astype(str), c["iso2"].astype(str)))
         choices = sorted(((self.country(iso3, name), iso3) for name, iso3 in cases.country_choices()),
                          key=lambda c: c[0])
         self.home = W.Dropdown(options=choices, value="BGD", description=tr("Home country"),

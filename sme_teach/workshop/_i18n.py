@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 __all__ = ["Translator", "LANGUAGES", "DEFAULT", "DOMAIN", "LOCALE_DIR", "catalog", "language_from_query",
-           "translator", "n_"]
+           "n_"]
 
 DOMAIN = "sme_workshop"
 LOCALE_DIR = Path(__file__).with_name("locale")
@@ -46,8 +46,8 @@ def po_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-@functools.lru_cache(maxsize=8)
-def _read(path: str, mtime_ns: int) -> dict:
+def _read(path: Path) -> dict:
+    """The catalog's translations (parsed each time: ~330 messages, a few ms; nothing is cached here)."""
     from babel.messages.pofile import read_po
 
     with open(path, "rb") as fh:
@@ -60,7 +60,7 @@ def catalog(lang: str) -> dict:
     path = po_path(lang)
     if lang == "en" or not path.is_file():
         return {}
-    return _read(str(path), path.stat().st_mtime_ns)
+    return _read(path)
 
 
 def language_from_query(query: str | None = None, default: str = DEFAULT) -> str:
@@ -114,7 +114,6 @@ class Translator:
         pattern = self._pattern("decimal_formats") + ("." + "0" * decimals if decimals else "")
         return self.digits(format_decimal(round(float(value), decimals), format=pattern, locale=self.lang))
 
-    @functools.lru_cache(maxsize=4)  # noqa: B019 - a few Translators per kernel
     def _pattern(self, kind: str) -> str:
         """The integer part of the language's CLDR number pattern (``#,##,##0`` in Bengali: lakh grouping)."""
         from babel import Locale
@@ -156,7 +155,3 @@ class Translator:
             return english
         return self._territories.get(str(iso2).upper(), english)
 
-
-@functools.lru_cache(maxsize=8)
-def translator(lang: str = DEFAULT) -> Translator:
-    return Translator(lang)
