@@ -73,6 +73,36 @@ def chromium_browser():
         finally:
             browser.close()
 
+# ------------------------------------------------------------------ the workshop apps, served once
+
+WORKSHOP = REPO / "course" / "workshop"
+
+
+def voila_command(port: int) -> list[str]:
+    """The command `make workshop` runs (keep the two in step)."""
+    return [str(Path(sys.executable).parent / "voila"), "course/workshop", "--no-browser", f"--port={port}",
+            "--Voila.ip=127.0.0.1", "--Voila.config_file_paths=course/workshop"]
+
+
+@pytest.fixture(scope="session")
+def workshop_server(tmp_path_factory, test_output):
+    """Voilà serving course/workshop as `make workshop` does, once per session: (base URL, answers folder).
+
+    The workshop browser tests share it (each opens its own pages; kernels are per page).
+    """
+    from _lab import serve
+
+    pytest.importorskip("pypdf", reason="pypdf (dev extra) reads the downloaded reports")
+    store = tmp_path_factory.mktemp("workshop_answers")
+    port = free_port()
+    env = dict(os.environ, SME_TEACH_WORKSHOP_DIR=str(store), JUPYTER_PATH=str(WORKSHOP / "jupyter"),
+               MPLBACKEND="Agg", JUPYTER_PLATFORM_DIRS="1")
+    base = f"http://127.0.0.1:{port}"
+    with serve(voila_command(port), f"{base}/voila/tree", name="voila", env=env, cwd=REPO, timeout=60,
+               log_path=test_output / "workshop_voila.log"):
+        yield base, store
+
+
 # ------------------------------------------------------------------ what a browser asks for
 
 #: URL schemes that never leave the machine.

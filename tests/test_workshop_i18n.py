@@ -162,3 +162,14 @@ def test_bengali_charts_use_the_bengali_font():
         fig, alt = _apps._charts.spillover_chart(result, G, network_layout(G), tr=app.tr)
         png = _apps._charts.png_bytes(fig)
     assert png[:4] == b"\x89PNG" and "নেটওয়ার্ক" in alt
+
+
+def test_the_landing_page_names_the_apps_as_the_apps_do():
+    """The landing page (a Voilà template) carries each app's title in both languages: the catalog's words."""
+    page = (REPO / "course" / "workshop" / "jupyter" / "voila" / "templates" / "sme_workshop" / "tree-lab.html")
+    text = page.read_text(encoding="utf-8")
+    bn = _i18n.Translator("bn")
+    for notebook, cls in (("readiness_diagnostic", _apps.ReadinessApp), ("alliance_planner", _apps.AllianceApp),
+                          ("destination_explorer", _apps.DestinationApp), ("spillover_game", _apps.SpilloverApp)):
+        assert (REPO / "course" / "workshop" / f"{notebook}.ipynb").is_file()
+        assert f"('{notebook}', '{cls.title}', '{bn(cls.title)}'," in text, notebook

@@ -1,6 +1,7 @@
 """Done-when of the workshop's languages and accessibility, in a real browser (Voilà + Chromium).
 
-One Voilà server (as `make workshop` starts it) and one browser context for the module. Each app
+One Voilà server (conftest's ``workshop_server``, as `make workshop` starts it, shared with
+tests/test_workshop_browser.py) and one browser context for the module. Each app
 is opened once, at ``?lang=bn`` on a phone (390×844): filled in Bengali with a Bengali firm name,
 its PDF downloaded and read with pypdf, axe-core run; then switched to English with the page's
 own language switch (answers kept), widened to a laptop (1366×768), its English PDF checked for
@@ -10,16 +11,13 @@ stay on 127.0.0.1 and the console must stay free of errors.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import unicodedata
 from pathlib import Path
 
 import pytest
 
-from _lab import serve
-from conftest import REPO, Recorder, free_port
-from test_workshop_browser import WORKSHOP, voila_command
+from conftest import Recorder
 
 pytestmark = pytest.mark.browser
 
@@ -32,17 +30,9 @@ APPS = {"readiness_diagnostic": "readiness", "alliance_planner": "alliance",
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, test_output):
-    pytest.importorskip("pypdf", reason="pypdf (dev extra) reads the downloaded reports")
+def server(workshop_server):
     pytest.importorskip("axe_playwright_python", reason="axe-playwright-python (dev extra) runs axe-core")
-    store = tmp_path_factory.mktemp("workshop_i18n_answers")
-    port = free_port()
-    env = dict(os.environ, SME_TEACH_WORKSHOP_DIR=str(store), JUPYTER_PATH=str(WORKSHOP / "jupyter"),
-               MPLBACKEND="Agg", JUPYTER_PLATFORM_DIRS="1")
-    base = f"http://127.0.0.1:{port}"
-    with serve(voila_command(port), f"{base}/voila/tree", name="voila", env=env, cwd=REPO, timeout=60,
-               log_path=test_output / "workshop_i18n_voila.log"):
-        yield base
+    return workshop_server[0]
 
 
 @pytest.fixture(scope="module")
