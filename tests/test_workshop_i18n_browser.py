@@ -151,12 +151,17 @@ def _fill(page, app, tr):
         return expected, ["Ways of working together"] + mods
     if app == "destination":
         from sme_teach import datasets
+        from sme_teach.cases import DESTINATION_FACTOR_LABELS
 
         iso2 = dict(zip(datasets.load_countries()["iso3"], datasets.load_countries()["iso2"]))
         names = dict((iso3, name) for name, iso3 in workshop.country_choices())
         chosen = ["GBR", "IND", "MYS", "JPN"]
         page.select_option(".sme-markets select", label=[tr.country(iso2[c], names[c]) for c in chosen])
         handle = page.locator(".sme-weight-psychic .noUi-handle")
+        # the slider's accessible name is its label's words (set by the page template)
+        page.wait_for_function("n => { const h = document.querySelector('.sme-weight-psychic .noUi-handle');"
+                               " return h && h.getAttribute('aria-label') === n; }",
+                               arg=tr(DESTINATION_FACTOR_LABELS["psychic"]), timeout=10_000)
         handle.focus()
         for _ in range(4):  # 1 → 5 with the arrow key
             page.keyboard.press("ArrowRight")
@@ -169,8 +174,6 @@ def _fill(page, app, tr):
         page.wait_for_function(
             "t => { const r = document.querySelectorAll('.sme-ranking tr')[1]; return r && r.innerText.includes(t); }",
             arg=top, timeout=30_000)
-        from sme_teach.cases import DESTINATION_FACTOR_LABELS
-
         return expected, ["Home country"] + [f"How much it matters: {v}" for v in DESTINATION_FACTOR_LABELS.values()]
     labels = dict((v, k) for k, v in workshop.firm_choices())
     page.select_option(".sme-starts select", label=[labels["KS44"]])
