@@ -15,7 +15,7 @@ PYTEST_ARGS ?= -n 2
 COV_ARGS ?= --cov --cov-report=html --cov-report=json
 MUTATE_JOBS ?= 1
 
-.PHONY: lab test install install-dev install-data browser hub assets sandbox fonts data bench site slides workshop mutate clean help
+.PHONY: lab test install install-dev install-data browser hub assets sandbox fonts data bench site slides workshop translations mutate clean help
 
 help:
 	@echo "make lab    - install into $(VENV) and open the course in JupyterLab"
@@ -26,6 +26,7 @@ help:
 	@echo "make slides - build a reveal.js lecture deck per lesson into course/_build/html/slides (offline)"
 	@echo "make assets - install MathJax and reveal.js (npm) into $(VENV)/node: the site and slides serve them"
 	@echo "make mutate - mutation testing of sme_teach/measures and the grading checks (mutmut; slow, not in make test)"
+	@echo "make translations - refresh the workshop apps' catalog (locale/sme_workshop.pot) and merge it into each language's .po"
 	@echo "make data   - regenerate datasets/ (synthetic files bit-identically, countries from installed packages)"
 
 $(BIN)/python:
@@ -86,6 +87,11 @@ sandbox:
 # Noto Sans Bengali (Debian fonts-noto-core) for the workshop PDFs, and pdftoppm for the tests.
 fonts:
 	@bash scripts/ensure_fonts.sh
+
+# The workshop apps' texts: extract them into the template and merge it into every language's .po
+# (sme_teach/workshop/locale/<lang>/LC_MESSAGES/sme_workshop.po; the apps read the .po directly).
+translations: install-dev
+	$(BIN)/python scripts/workshop_catalog.py
 
 test: install-dev browser hub assets sandbox fonts
 	$(BIN)/python -m pytest $(PYTEST_ARGS) $(COV_ARGS)

@@ -14,6 +14,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -71,6 +72,75 @@ def chromium_browser():
             yield browser
         finally:
             browser.close()
+
+# ------------------------------------------------------------------ the workshop apps, served once
+
+WORKSHOP = REPO / "course" / "workshop"
+
+
+def voila_command(port: int) -> list[str]:
+    """The command `make workshop` runs (keep the two in step)."""
+    return [str(Path(sys.executable).parent / "voila"), "course/workshop", "--no-browser", f"--port={port}",
+            "--Voila.ip=127.0.0.1", "--Voila.config_file_paths=course/workshop"]
+
+
+@pytest.fixture(scope="session")
+def workshop_server(tmp_path_factory, test_output):
+    """Voilà serving course/workshop as `make workshop` does, once per session: (base URL, answers folder).
+
+    The workshop browser tests share it (each opens its own pages; kernels are per page).
+    """
+    from _lab import serve
+
+    pytest.importorskip("pypdf", reason="pypdf (dev extra) reads the downloaded reports")
+    store = tmp_path_factory.mktemp("workshop_answers")
+    port = free_port()
+    env = dict(os.environ, SME_TEACH_WORKSHOP_DIR=str(store), JUPYTER_PATH=str(WORKSHOP / "jupyter"),
+               MPLBACKEND="Agg", JUPYTER_PLATFORM_DIRS="1")
+    base = f"http://127.0.0.1:{port}"
+    with serve(voila_command(port), f"{base}/voila/tree", name="voila", env=env, cwd=REPO, timeout=60,
+               log_path=test_output / "workshop_voila.log"):
+        yield base, store
+
+
+# ------------------------------------------------------------------ what a browser asks for
+
+#: URL schemes that never leave the machine.
+LOCAL_SCHEMES = ("data:", "blob:", "file:", "about:", "chrome-error:")
+
+
+class Recorder:
+    """Every request, WebSocket and console message of a browser context."""
+
+    def __init__(self, context):
+        self.requests: list[str] = []
+        self.external: list[str] = []
+        self.console: list[tuple[str, str, str]] = []  # (page URL, type, text)
+        self.stop = "start"
+        context.route("**/*", self._route)
+        context.on("page", self._watch)
+
+    def _local(self, url: str) -> bool:
+        return url.startswith(LOCAL_SCHEMES) or urlparse(url).hostname == "127.0.0.1"
+
+    def _route(self, route):
+        url = route.request.url
+        self.requests.append(url)
+        if self._local(url):
+            route.continue_()
+        else:
+            self.external.append(f"{self.stop}: {url}")
+            route.abort()
+
+    def _watch(self, page):
+        page.on("console", lambda m: self.console.append((page.url, m.type, m.text[:400])))
+        page.on("pageerror", lambda e: self.console.append((page.url, "error", f"uncaught: {e}"[:400])))
+        page.on("websocket", lambda ws: self.requests.append(ws.url) if self._local(ws.url)
+                else self.external.append(f"{self.stop}: {ws.url}"))
+
+    def errors(self) -> list[str]:
+        return [f"{url}: {text}" for url, kind, text in self.console if kind == "error"]
+
 
 # ------------------------------------------------------------------ the course site, built once
 

@@ -33,14 +33,13 @@ import nbformat
 import pytest
 
 from _lab import jupyter_lab, open_notebook, serve, wait_kernel_idle
-from conftest import REPO, free_port
+from conftest import REPO, Recorder, free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 BIN = Path(sys.executable).parent
 LESSON = "02_benefits_barriers_marginal_analysis"
 APPS = ["readiness_diagnostic", "alliance_planner", "destination_explorer", "spillover_game"]
-LOCAL_SCHEMES = ("data:", "blob:", "file:", "about:", "chrome-error:")
 EQUATION = r"\mathrm{HHI} = \sum_{i=1}^{n} s_i^2"
 
 
@@ -66,39 +65,6 @@ def _feedback_page(root: Path) -> Path:
     (page,) = grading.feedback(mc.ASSIGNMENT, course)
     print(f"  feedback page: release {t1 - t0:.1f} s, grade {t2 - t1:.1f} s, feedback {time.monotonic() - t2:.1f} s")
     return page
-
-
-class Recorder:
-    """Every request, WebSocket and console message of a browser context."""
-
-    def __init__(self, context):
-        self.requests: list[str] = []
-        self.external: list[str] = []
-        self.console: list[tuple[str, str, str]] = []  # (page URL, type, text)
-        self.stop = "start"
-        context.route("**/*", self._route)
-        context.on("page", self._watch)
-
-    def _local(self, url: str) -> bool:
-        return url.startswith(LOCAL_SCHEMES) or urlparse(url).hostname == "127.0.0.1"
-
-    def _route(self, route):
-        url = route.request.url
-        self.requests.append(url)
-        if self._local(url):
-            route.continue_()
-        else:
-            self.external.append(f"{self.stop}: {url}")
-            route.abort()
-
-    def _watch(self, page):
-        page.on("console", lambda m: self.console.append((page.url, m.type, m.text[:400])))
-        page.on("pageerror", lambda e: self.console.append((page.url, "error", f"uncaught: {e}"[:400])))
-        page.on("websocket", lambda ws: self.requests.append(ws.url) if self._local(ws.url)
-                else self.external.append(f"{self.stop}: {ws.url}"))
-
-    def errors(self) -> list[str]:
-        return [f"{url}: {text}" for url, kind, text in self.console if kind == "error"]
 
 
 def _math(page, where: str, timeout_ms: int = 20_000) -> int:

@@ -1,6 +1,7 @@
 """The workshop apps in a real browser: Voilà (as `make workshop` starts it) + headless Chromium.
 
-One Voilà server for the module; the four app pages load in parallel tabs (their kernels start
+One Voilà server for the session (conftest's ``workshop_server``, shared with
+tests/test_workshop_i18n_browser.py); the four app pages load in parallel tabs (their kernels start
 together), then each is driven as a participant would: fill the form, move controls, read the
 result, download the one-page PDF report, save the answers and download everyone's CSV. Every
 page must leave the browser console free of errors.
@@ -10,44 +11,19 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import sys
 import time
 import unicodedata
 from pathlib import Path
 
 import pytest
 
-from _lab import serve
-from conftest import REPO, free_port
+from conftest import WORKSHOP, voila_command  # noqa: F401 - the server is conftest's workshop_server
 
 pytestmark = pytest.mark.browser
 
-BIN = Path(sys.executable).parent
-WORKSHOP = REPO / "course" / "workshop"
 APPS = ["readiness_diagnostic", "alliance_planner", "destination_explorer", "spillover_game"]
 FIRM = "Rupsha Jute Works"
 BENGALI_FIRM = "খুলনা চিংড়ি প্রসেসিং"
-
-
-def voila_command(port: int) -> list[str]:
-    """The command `make workshop` runs (keep the two in step)."""
-    return [str(BIN / "voila"), "course/workshop", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-            "--Voila.config_file_paths=course/workshop"]
-
-
-@pytest.fixture(scope="module")
-def workshop_server(tmp_path_factory, test_output):
-    pypdf = pytest.importorskip("pypdf", reason="pypdf (dev extra) reads the downloaded reports")
-    del pypdf
-    store = tmp_path_factory.mktemp("workshop_answers")
-    port = free_port()
-    env = dict(os.environ, SME_TEACH_WORKSHOP_DIR=str(store), JUPYTER_PATH=str(WORKSHOP / "jupyter"),
-               MPLBACKEND="Agg", JUPYTER_PLATFORM_DIRS="1")
-    base = f"http://127.0.0.1:{port}"
-    with serve(voila_command(port), f"{base}/voila/tree", name="voila", env=env, cwd=REPO, timeout=60,
-               log_path=test_output / "workshop_voila.log"):
-        yield base, store
 
 
 @pytest.fixture(scope="module")

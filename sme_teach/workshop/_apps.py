@@ -1,9 +1,11 @@
 """The four workshop apps: ipywidgets pages for SME owners (no code in sight).
 
-Every app has the same frame: the firm and owner names, the app's own questions, a
-live result (marked ``sme-result``), and three actions — save my answers (one row per
-participant in the workshop's CSV), make my PDF report (a download link), start again (asks
-first). A facilitator panel at the bottom downloads everyone's answers as CSV.
+Every app has the same frame: a language switch (English / বাংলা; ``?lang=bn`` in the page
+address starts in Bengali), the firm and owner names, the app's own questions, a live result
+(marked ``sme-result``), and three actions — save my answers (one row per participant in the
+workshop's CSV), make my PDF report (a download link), start again (asks first). A facilitator
+panel at the bottom downloads everyone's answers as CSV. Every word shown goes through the
+page's :class:`~sme_teach.workshop._i18n.Translator` (gettext catalogs in ``locale/``).
 Callbacks call one use case of :mod:`sme_teach.cases` each (the same functions the lessons
 and assignments use) and only render its result; any error becomes a friendly sentence on
 the page and a logged traceback in ``workshop.log``.
@@ -23,6 +25,7 @@ from ..cases import ANSWER_LABELS, BAND_WORDS, DESTINATION_FACTOR_LABELS, Worksh
 from ..plots import band_spans, network_layout, table_html
 from ..widgets import mark
 from . import _charts, _report, _store
+from ._i18n import LANGUAGES, Translator, language_from_query, n_
 
 __all__ = ["WorkshopApp", "ReadinessApp", "AllianceApp", "DestinationApp", "SpilloverApp",
            "readiness_app", "alliance_app", "destination_app", "spillover_app"]
@@ -32,12 +35,18 @@ log = logging.getLogger("sme_teach.workshop")
 _CSS = """
 <style>
 .sme-app {max-width: 1400px; font-size: 15px; line-height: 1.45;}
+.sme-app[lang=bn], .sme-app.sme-lang-bn {font-family: "Noto Sans Bengali", "DejaVu Sans", sans-serif; font-size: 16px;}
 .sme-app h2 {margin: 0.2em 0 0.1em 0;}
 .sme-app .sme-q {margin-top: 0.6em; font-weight: 500;}
-.sme-app .sme-help {color: #555; font-size: 13px;}
+.sme-app .sme-help {color: #4a4a4a; font-size: 13px;}
 .sme-app .widget-toggle-buttons .widget-toggle-button {width: auto; min-width: 88px;}
 .sme-status {min-height: 1.6em;}
 .sme-app .widget-toggle-buttons button.mod-active {background: #1f5fa8; color: white; font-weight: 600;}
+.sme-app button.mod-primary {background: #1f5fa8; color: white;}
+.sme-app button.mod-success {background: #11603b; color: white;}
+.sme-app button.mod-danger {background: #a4261d; color: white;}
+.sme-app button:focus-visible, .sme-app input:focus-visible, .sme-app select:focus-visible,
+.sme-app .noUi-handle:focus-visible {outline: 3px solid #f0b400; outline-offset: 1px;}
 .sme-app .sme-headline {font-size: 17px; margin: 4px 0 6px 0;}
 .sme-sticky {position: sticky; top: 0; align-self: flex-start;}
 .sme-confirm {flex-flow: row wrap;}
@@ -50,7 +59,20 @@ a.sme-download:focus {outline: 3px solid #f0b400;}
 .sme-app table.sme-table {border-collapse: collapse; font-size: 14px;}
 .sme-app table.sme-table th, .sme-app table.sme-table td {border-bottom: 1px solid #ddd; padding: 3px 8px;
   text-align: left;}
-.sme-app blockquote {color: #555; font-size: 13px; margin: 2px 0 8px 18px;}
+.sme-app blockquote {color: #4a4a4a; font-size: 13px; margin: 2px 0 8px 18px;}
+.sme-app .sme-language .widget-toggle-button {min-width: 80px;}
+@media (max-width: 640px) {  /* a phone: one column, labels above their inputs, nothing wider than the screen */
+  .sme-app .widget-box, .sme-app .widget-hbox, .sme-app .widget-vbox {min-width: 0 !important; max-width: 100%;}
+  .sme-app .widget-hbox > .widget-vbox {flex: 1 1 100% !important; padding: 0 !important;}
+  .sme-app .widget-inline-hbox {flex-wrap: wrap; width: 100% !important; max-width: 100% !important;
+    height: auto !important; min-height: var(--jp-widgets-inline-height);}
+  .sme-app .widget-inline-hbox > .widget-label {width: 100% !important; max-width: 100%; text-align: left !important;
+    white-space: normal; overflow: visible; height: auto; line-height: 1.4; padding-bottom: 2px;}
+  .sme-app .widget-hslider .slider-container {flex: 1 1 60%;}
+  .sme-app .widget-inline-hbox > input, .sme-app .widget-inline-hbox > select {flex: 1 1 100%; min-width: 0;}
+  .sme-app .widget-gridbox {grid-template-columns: 1fr !important;}
+  .sme-app img, .sme-app table {max-width: 100% !important;}
+}
 </style>
 """
 
@@ -69,11 +91,16 @@ def _download_link(data: bytes, filename: str, mime: str, label: str, test_id: s
             f'aria-label="{_esc(label)} ({_esc(filename)})">&#11015; {_esc(label)}</a>')
 
 
-def _scale_buttons(value=None, css_class: str | None = None) -> W.ToggleButtons:
+def _answer(tr: Translator, k) -> str:
+    """An answer on the 1-5 scale as shown: ``"4 Mostly"`` / ``"৪ বেশিরভাগ"``."""
+    return f"{tr.digits(k)} {tr(ANSWER_LABELS[k])}"
+
+
+def _scale_buttons(tr: Translator, value=None, css_class: str | None = None) -> W.ToggleButtons:
     tb = W.ToggleButtons(
-        options=[(f"{k} {v}", k) for k, v in ANSWER_LABELS.items()],
+        options=[(_answer(tr, k), k) for k in ANSWER_LABELS],
         value=value,
-        tooltips=[f"{k} = {v}" for k, v in ANSWER_LABELS.items()],
+        tooltips=[f"{tr.digits(k)} = {tr(v)}" for k, v in ANSWER_LABELS.items()],
         style={"button_width": "auto"},
     )
     if css_class:
@@ -81,44 +108,79 @@ def _scale_buttons(value=None, css_class: str | None = None) -> W.ToggleButtons:
     return tb
 
 
+def _close_all(widget):
+    """Close a widget and everything inside it (their comms and kernel objects go)."""
+    for child in getattr(widget, "children", ()) or ():
+        _close_all(child)
+    widget.close()
+
+
 class WorkshopApp:
-    """The frame shared by the apps; subclasses fill in the questions, result and report."""
+    """The frame shared by the apps; subclasses fill in the questions, result and report.
+
+    ``lang`` is a code of :data:`~sme_teach.workshop._i18n.LANGUAGES`; without it the page
+    address's ``?lang=`` decides (English by default). The language switch at the top
+    redraws the page in the other language and keeps every answer.
+    """
 
     app_id = "app"
     title = "Workshop app"
     intro = ""
 
-    def __init__(self):
+    def __init__(self, lang: str | None = None):
         # pay matplotlib's import while the page loads, not on the first answer
         import matplotlib.backends.backend_agg  # noqa: F401
         import matplotlib.figure  # noqa: F401
 
-        self.firm = W.Text(description="Firm name", placeholder="e.g. Rupsha Jute Works",
-                           style={"description_width": "110px"}, layout=W.Layout(width="95%", max_width="520px"))
-        self.owner = W.Text(description="Your name", placeholder="e.g. Mrs Akter",
-                            style={"description_width": "110px"}, layout=W.Layout(width="95%", max_width="520px"))
+        self.tr = Translator(lang or language_from_query())
+        self.lang = self.tr.lang
+        self._saved_key = None  # the participant key this page last saved under (a name fix replaces it)
+        self.language = W.ToggleButtons(options=[(name, code) for code, name in LANGUAGES.items()], value=self.lang,
+                                        description="Language / ভাষা", style={"button_width": "auto",
+                                                                               "description_width": "auto"},
+                                        tooltips=[f"{name}" for name in LANGUAGES.values()])
+        self.language.add_class("sme-language")
+        self.language.observe(self._safe(lambda change: self.set_language(change["new"])), names="value")
+        self.widget = W.VBox([])
+        self.widget.add_class("sme-app")
+        self.widget.add_class(f"sme-app-{self.app_id}")
+        self._build()
+
+    def _build(self, state=None):
+        """Make every widget of the page in the current language (again, after a switch, with ``state``).
+
+        ``state`` (firm, owner, values of :meth:`watched`) is put in before the page shows the new
+        widgets and before they are observed, so the browser never sees them empty.
+        """
+        tr = self.tr
+        wide = W.Layout(width="95%", max_width="520px")
+        self.firm = W.Text(description=tr("Firm name"), placeholder=tr("e.g. Rupsha Jute Works"),
+                           style={"description_width": "130px"}, layout=wide)
+        self.owner = W.Text(description=tr("Your name"), placeholder=tr("e.g. Mrs Akter"),
+                            style={"description_width": "130px"}, layout=W.Layout(width="95%", max_width="520px"))
         self.firm.add_class("sme-firm")
         self.owner.add_class("sme-owner")
         self.result = mark(W.HTML(value=""), "result")
         self.status = W.HTML(value="")
         self.status.add_class("sme-status")
         self.report_link = W.HTML(value="")
-        self.save_button = W.Button(description="Save my answers", icon="save", button_style="success",
-                                    tooltip="Keep your answers for the group discussion", layout=W.Layout(width="auto"))
-        self.report_button = W.Button(description="Make my report (PDF)", icon="file", button_style="primary",
-                                      tooltip="Make a short report you can download and print",
+        self.save_button = W.Button(description=tr("Save my answers"), icon="save", button_style="success",
+                                    tooltip=tr("Keep your answers for the group discussion"),
+                                    layout=W.Layout(width="auto"))
+        self.report_button = W.Button(description=tr("Make my report (PDF)"), icon="file", button_style="primary",
+                                      tooltip=tr("Make a short report you can download and print"),
                                       layout=W.Layout(width="auto"))
-        self.reset_button = W.Button(description="Start again", icon="undo", tooltip="Clear your answers (asks first)",
-                                     layout=W.Layout(width="auto"))
+        self.reset_button = W.Button(description=tr("Start again"), icon="undo",
+                                     tooltip=tr("Clear your answers (asks first)"), layout=W.Layout(width="auto"))
         self.save_button.add_class("sme-save")
         self.report_button.add_class("sme-report")
         self.reset_button.add_class("sme-reset")
-        self.confirm_yes = W.Button(description="Yes, clear my answers", button_style="danger",
+        self.confirm_yes = W.Button(description=tr("Yes, clear my answers"), button_style="danger",
                                     layout=W.Layout(width="auto"))
-        self.confirm_no = W.Button(description="No, keep them", layout=W.Layout(width="auto"))
+        self.confirm_no = W.Button(description=tr("No, keep them"), layout=W.Layout(width="auto"))
         self.confirm_yes.add_class("sme-confirm-yes")
         self.confirm_no.add_class("sme-confirm-no")
-        self.confirm_box = W.HBox([W.HTML(_msg("This clears every answer on this page. Are you sure?", "warn")),
+        self.confirm_box = W.HBox([W.HTML(_msg(tr("This clears every answer on this page. Are you sure?"), "warn")),
                                    self.confirm_yes, self.confirm_no])
         self.confirm_box.layout.display = "none"
         self.confirm_box.layout.flex_flow = "row wrap"
@@ -130,53 +192,80 @@ class WorkshopApp:
         # facilitator panel
         self.count = W.HTML(value="")
         self.csv_link = W.HTML(value="")
-        self.update_button = W.Button(description="Update the list", icon="refresh", layout=W.Layout(width="auto"))
+        self.update_button = W.Button(description=tr("Update the list"), icon="refresh", layout=W.Layout(width="auto"))
         self.update_button.add_class("sme-update-csv")
         self.update_button.on_click(self._safe(lambda _=None: self.refresh_csv()))
         facilitator = W.VBox([
-            W.HTML("<div class='sme-help'>For the facilitator: every time a participant presses "
-                   "<b>Save my answers</b>, their answers are added to one file for the group discussion.</div>"),
-            self.count, W.HBox([self.csv_link, self.update_button]),
+            W.HTML("<div class='sme-help'>" + _esc(tr(
+                "For the facilitator: every time a participant presses 'Save my answers', their answers are "
+                "added to one file for the group discussion.")) + "</div>"),
+            self.count, W.HBox([self.csv_link, self.update_button], layout=W.Layout(flex_flow="row wrap")),
         ])
-        self.facilitator = W.Accordion(children=[facilitator], titles=("For the facilitator: all answers",))
+        self.facilitator = W.Accordion(children=[facilitator], titles=(tr("For the facilitator: all answers"),))
         self.facilitator.selected_index = None
         self.controls = self.build_controls()
         mark(self.controls, "control")
         left = W.VBox([
-            W.HTML("<div class='sme-q'>1. About you</div>"),
+            W.HTML(f"<div class='sme-q'>{_esc(tr('1. About you'))}</div>"),
             self.firm, self.owner,
-            W.HTML("<div class='sme-q'>2. Your answers</div>"),
+            W.HTML(f"<div class='sme-q'>{_esc(tr('2. Your answers'))}</div>"),
             self.controls,
         ], layout=W.Layout(flex="1 1 52%", min_width="420px", padding="0 16px 0 0"))
         right = W.VBox([
-            W.HTML("<div class='sme-q'>3. Your result</div><div class='sme-help'>It changes as you answer.</div>"),
+            W.HTML(f"<div class='sme-q'>{_esc(tr('3. Your result'))}</div>"
+                   f"<div class='sme-help'>{_esc(tr('It changes as you answer.'))}</div>"),
             self.result,
-            W.HTML("<div class='sme-q'>4. Keep it</div>"),
+            W.HTML(f"<div class='sme-q'>{_esc(tr('4. Keep it'))}</div>"),
             W.HBox([self.save_button, self.report_button, self.reset_button], layout=W.Layout(flex_flow="row wrap")),
             self.confirm_box, self.status, self.report_link,
         ], layout=W.Layout(flex="1 1 46%", min_width="380px"))
         right.add_class("sme-sticky")
-        self.widget = W.VBox([
-            W.HTML(_CSS + f"<h2>{_esc(self.title)}</h2><div class='sme-help'>{self.intro}</div>"),
+        if state is not None:
+            self.firm.value, self.owner.value = state[0], state[1]
+            for w, v in zip(self.watched(), state[2]):
+                w.value = v
+        old = list(self.widget.children)
+        for cls in [c for c in self.widget._dom_classes if c.startswith("sme-lang-")]:
+            self.widget.remove_class(cls)
+        self.widget.add_class(f"sme-lang-{self.lang}")
+        self.widget.children = [
+            W.HTML(_CSS + f"<h2 lang='{self.lang}'>{_esc(tr(self.title))}</h2>"
+                   f"<div class='sme-help' lang='{self.lang}'>{_esc(tr(self.intro))}</div>"),
+            self.language,
             W.HBox([left, right], layout=W.Layout(flex_flow="row wrap", align_items="flex-start")),
             self.facilitator,
-        ])
-        self.widget.add_class("sme-app")
-        self.widget.add_class(f"sme-app-{self.app_id}")
+        ]
+        for child in old:
+            if child is not self.language:
+                _close_all(child)
         for w in self.watched():
             w.observe(self._safe(self._changed), names="value")
         for w in (self.firm, self.owner):  # the report carries the names: a new name needs a new report
             w.observe(self._safe(self._names_changed), names="value")
-        self._saved_key = None  # the participant key this page last saved under (a name fix replaces it)
         self._safe(self.refresh)()
         self._safe(self.refresh_csv)()
+
+    def set_language(self, lang: str):
+        """Redraw the page in ``lang``, keeping the names and every answer (the old report goes)."""
+        if lang == self.lang or lang not in LANGUAGES:
+            return
+        state = (self.firm.value, self.owner.value, [w.value for w in self.watched()])
+        had_report = bool(self.report_link.value)
+        self.tr = Translator(lang)
+        self.lang = self.tr.lang
+        self._build(state)
+        if had_report:
+            self.status.value = _msg(self.tr("The language changed. Press 'Make my report (PDF)' for a report in "
+                                             "this language."), "info")
+        if self.language.value != self.lang:
+            self.language.value = self.lang
 
     # ---- to override -----------------------------------------------------------------
     def build_controls(self) -> W.Widget:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def watched(self) -> list:
-        """Widgets whose changes update the result."""
+        """Widgets whose changes update the result (in a fixed order: the language switch keeps them)."""
         return []
 
     def compute(self):  # pragma: no cover - abstract
@@ -191,9 +280,11 @@ class WorkshopApp:
     def reset_controls(self):  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def csv_labels(self, result) -> dict:
-        """Column id → the words a facilitator sees as the answers file's header."""
-        return {"firm": "Firm", "owner": "Owner"}
+    def csv_labels(self, tr: Translator | None = None) -> dict:
+        """Column id → the words a facilitator sees as the answers file's header (in ``tr``'s language)."""
+        tr = tr or self.tr
+        return {"saved_at": tr("Saved at"), "participant": tr("Participant (firm | owner)"),
+                "firm": tr("Firm"), "owner": tr("Owner")}
 
     # ---- shared behaviour ----------------------------------------------------------------
     def _safe(self, fn):
@@ -204,78 +295,83 @@ class WorkshopApp:
             try:
                 return fn(*args, **kwargs)
             except WorkshopInputError as exc:
-                self.status.value = _msg(str(exc), "warn")
+                self.status.value = _msg(self.tr(str(exc)), "warn")
             except Exception as exc:  # noqa: BLE001 - the page must never show a traceback
                 _store.log_error(f"{self.app_id}.{getattr(fn, '__name__', 'callback')}", exc)
-                self.status.value = _msg(
+                self.status.value = _msg(self.tr(
                     "Sorry, something went wrong here. Your answers are still on the page. "
-                    "Please try again or ask the facilitator.", "warn")
+                    "Please try again or ask the facilitator."), "warn")
         return wrapper
 
     def _drop_report(self, why: str):
         """Remove an outdated report link (never downloaded by mistake) and say so once."""
         if self.report_link.value:
             self.report_link.value = ""
-            self.status.value = _msg(f"{why} The old report was removed: press 'Make my report (PDF)' for a "
-                                     "new one.", "info")
+            self.status.value = _msg(why + " " + self.tr("The old report was removed: press 'Make my report (PDF)' "
+                                                         "for a new one."), "info")
         elif "sme-report-ready" in self.status.value:
             self.status.value = ""
 
     def _changed(self, change=None):
-        self._drop_report("Your answers changed.")
+        self._drop_report(self.tr("Your answers changed."))
         self.refresh()
 
     def _names_changed(self, change=None):
-        self._drop_report("The name changed.")
+        self._drop_report(self.tr("The name changed."))
 
     def refresh(self):
         """Recompute and redraw the result (or say what is missing); the form is never touched."""
         try:
             result = self.compute()
         except WorkshopInputError as exc:
-            self.result.value = _msg(str(exc), "info")
+            self.result.value = _msg(self.tr(str(exc)), "info")
             return None
-        self.result.value = self.render(result)
+        self.result.value = f"<div lang='{self.lang}'>{self.render(result)}</div>"
         if self.status.value and "sme-msg-warn" in self.status.value:
             self.status.value = ""
         return result
 
     def _need_firm(self):
         if not self.firm.value.strip():
-            raise WorkshopInputError("Please write your firm's name at the top first (under '1. About you').")
+            raise WorkshopInputError(self.tr("Please write your firm's name at the top first (under '1. About you')."))
 
     def on_save(self, _=None):
         self._need_firm()
         result = self.compute()
         row = result.row()
         key = _store.participant_key(row)
-        path = _store.append_answers(self.app_id, row, labels=self.csv_labels(result),
+        # the file keeps English headers (one file for a room that mixes languages); the download translates
+        path = _store.append_answers(self.app_id, row, labels=self.csv_labels(Translator("en")),
                                      replaces=self._saved_key if self._saved_key != key else None)
         again = key == self._saved_key
         self._saved_key = key
         self.refresh_csv()  # before the status: whoever sees "Saved" finds the new row in the CSV link
-        self.status.value = _msg(("Saved again: your earlier answers were replaced. " if again else "Saved. Thank you! ")
-                                 + f"Your answers are kept for the group discussion (file: {path.name}).", "ok")
+        tr = self.tr
+        self.status.value = _msg((tr("Saved again: your earlier answers were replaced.") if again
+                                  else tr("Saved. Thank you!")) + " "
+                                 + tr("Your answers are kept for the group discussion (file: {file}).",
+                                      file=path.name), "ok")
 
     def on_report(self, _=None):
         self._need_firm()
         result = self.compute()
         parts = self.report_parts(result)
-        report = _report.make_report(title=self.title, firm=self.firm.value.strip(), owner=self.owner.value.strip(),
-                                     **parts)
+        tr = self.tr
+        report = _report.make_report(title=tr(self.title), firm=self.firm.value.strip(),
+                                     owner=self.owner.value.strip(), tr=tr, **parts)
         name = _report.report_filename(self.firm.value)
-        self.report_link.value = _download_link(report.pdf, name, "application/pdf", "Download my report (PDF)",
+        self.report_link.value = _download_link(report.pdf, name, "application/pdf", tr("Download my report (PDF)"),
                                                 "report-link")
-        text = "Your report is ready. Press the blue button to download it."
+        text = tr("Your report is ready. Press the blue button to download it.")
         kind = "ok"
         if report.replaced:
             other = [c for c in report.replaced if not _report.is_bengali(c)]
             if other:
-                text += (f" Note: the report cannot print {' '.join(other)}; it shows "
-                         f"{_report.REPLACEMENT} there instead.")
+                text += " " + tr("Note: the report cannot print {chars}; it shows {mark} there instead.",
+                                 chars=" ".join(other), mark=_report.REPLACEMENT)
             if len(other) < len(report.replaced):  # no Bengali font on this laptop
-                text += (" Bengali letters show as " + _report.REPLACEMENT + ": this laptop lacks the Noto Sans "
-                         "Bengali font. Please tell the facilitator (make workshop installs it).")
+                text += " " + tr("Bengali letters show as {mark}: this laptop lacks the Noto Sans Bengali font. "
+                                 "Please tell the facilitator (make workshop installs it).", mark=_report.REPLACEMENT)
             kind = "warn"
         self.status.value = _msg(text, kind).replace('<div class="', '<div class="sme-report-ready ', 1)
 
@@ -285,7 +381,7 @@ class WorkshopApp:
 
     def on_cancel_reset(self, _=None):
         self.confirm_box.layout.display = "none"
-        self.status.value = _msg("Nothing was cleared.", "info")
+        self.status.value = _msg(self.tr("Nothing was cleared."), "info")
 
     def on_confirm_reset(self, _=None):
         self.confirm_box.layout.display = "none"
@@ -295,15 +391,19 @@ class WorkshopApp:
         self.report_link.value = ""
         self._saved_key = None  # the next participant saves a new row
         self.refresh()
-        self.status.value = _msg("All answers were cleared. You can start again.", "info")
+        self.status.value = _msg(self.tr("All answers were cleared. You can start again."), "info")
 
     def refresh_csv(self):
+        tr = self.tr
         frame = _store.read_answers(self.app_id)
         n = len(frame)
-        self.count.value = (f"<div>{n} saved answer{'s' if n != 1 else ''} so far, in "
-                            f"<code>{_esc(_store.answers_path(self.app_id))}</code></div>")
-        self.csv_link.value = _download_link(_store.answers_csv_bytes(self.app_id), f"{self.app_id}_answers.csv",
-                                             "text/csv", "Download all answers (CSV)", "csv-link")
+        self.count.value = ("<div>" + _esc(tr("1 saved answer so far, in") if n == 1 else
+                                           tr("{n} saved answers so far, in", n=tr.num(n)))
+                            + f" <code>{_esc(_store.answers_path(self.app_id))}</code></div>")
+        labels = None if self.lang == "en" else self.csv_labels(tr)
+        self.csv_link.value = _download_link(_store.answers_csv_bytes(self.app_id, labels=labels),
+                                             f"{self.app_id}_answers.csv", "text/csv",
+                                             tr("Download all answers (CSV)"), "csv-link")
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
@@ -316,28 +416,29 @@ class ReadinessApp(WorkshopApp):
     """Readiness diagnostic: the course's CSF self-assessment in owner language, scored live."""
 
     app_id = "readiness"
-    title = "How ready is my firm to sell abroad?"
-    intro = ("Answer each sentence: how true is it for your firm today? There are no right or wrong answers. "
-             "Your scores show your strong and weak areas and suggest next steps.")
+    title = n_("How ready is my firm to sell abroad?")
+    intro = n_("Answer each sentence: how true is it for your firm today? There are no right or wrong answers. "
+               "Your scores show your strong and weak areas and suggest next steps.")
 
-    def __init__(self, instrument=None):
+    def __init__(self, instrument=None, lang: str | None = None):
         from .. import measures
 
         self.instrument = measures.load_instrument(instrument) if not isinstance(
             instrument, measures.Instrument) else instrument
-        super().__init__()
+        super().__init__(lang)
 
     def build_controls(self):
-        inst = self.instrument
+        inst, tr = self.instrument, self.tr
         self.items = {}
         rows = []
         for _, dim in inst.dimensions.iterrows():
-            rows.append(W.HTML(f"<h4 style='margin:0.9em 0 0.1em 0'>{_esc(dim['label'])}</h4>"
-                               f"<div class='sme-help'>{_esc(dim['description'])}</div>"))
+            rows.append(W.HTML(f"<h3 style='margin:0.9em 0 0.1em 0;font-size:16px'>{_esc(tr(dim['label']))}</h3>"
+                               f"<div class='sme-help'>{_esc(tr(dim['description']))}</div>"))
             for _, item in inst.items[inst.items["dimension"] == dim["id"]].iterrows():
-                tb = _scale_buttons(None, f"sme-item-{item['id']}")
+                tb = _scale_buttons(tr, None, f"sme-item-{item['id']}")
+                tb.description = ""
                 self.items[item["id"]] = tb
-                rows.append(W.HTML(f"<div class='sme-q'>{_esc(item['text'])}</div>"))
+                rows.append(W.HTML(f"<div class='sme-q' id='sme-q-{item['id']}'>{_esc(tr(item['text']))}</div>"))
                 rows.append(tb)
         return W.VBox(rows)
 
@@ -345,55 +446,78 @@ class ReadinessApp(WorkshopApp):
         return list(self.items.values())
 
     def compute(self):
-        return cases.readiness_diagnosis({k: w.value for k, w in self.items.items()}, self.firm.value,
-                                        self.owner.value, self.instrument)
+        answers = {k: w.value for k, w in self.items.items()}
+        missing = [k for k, v in answers.items() if v is None]
+        if missing:  # said here in the page's language (the use case says it in English)
+            items = self.instrument.items.set_index("id")
+            dims = self.instrument.dimensions.set_index("id")["label"]
+            area = self.tr(dims[items.loc[missing[0], "dimension"]])
+            if len(missing) == 1:
+                raise WorkshopInputError(self.tr("1 question still needs an answer (it is in '{area}'). Your scores "
+                                                 "appear when every question is answered.", area=area))
+            raise WorkshopInputError(self.tr("{n} questions still need an answer (the first is in '{area}'). Your "
+                                             "scores appear when every question is answered.",
+                                             n=self.tr.num(len(missing)), area=area))
+        return cases.readiness_diagnosis(answers, self.firm.value, self.owner.value, self.instrument)
 
     def render(self, r):
-        fig, alt = _charts.readiness_chart(r, self.instrument.bands)
+        tr = self.tr
+        fig, alt = _charts.readiness_chart(r, self.instrument.bands, tr=tr)
         img = _charts.img_tag(_charts.png_bytes(fig), alt)
-        strong = ", ".join(r.labels[d] for d in r.strongest)
-        weak = ", ".join(r.labels[d] for d in r.weakest)
+        strong = ", ".join(tr(r.labels[d]) for d in r.strongest)
+        weak = ", ".join(tr(r.labels[d]) for d in r.weakest)
         recs = "".join(
-            f"<li>{_esc(x['step'])}<blockquote>From the paper: &ldquo;{_esc(x['quote'])}&rdquo; "
-            f"({_esc(x['short'])})</blockquote></li>" for x in r.recommendations)
-        return (f"<div class='sme-headline'><b>Overall: <span class='sme-overall'>{r.overall:.0f}</span> of 100 "
-                f"&mdash; {_esc(r.band_words)}.</b></div>{img}"
-                f"<div><b>Strongest areas:</b> {_esc(strong)}</div><div><b>Areas to work on first:</b> {_esc(weak)}</div>"
-                f"<div class='sme-q'>Next steps</div><ol>{recs}</ol>"
-                "<div class='sme-help'>This is a self-check to start a conversation, not a test. "
-                "The questions are the course's own, built on Bose (2016).</div>")
+            f"<li>{_esc(tr(x['step']))}<blockquote lang='en'>{_esc(tr('From the paper (in English):'))} "
+            f"&ldquo;{_esc(x['quote'])}&rdquo; ({_esc(x['short'])})</blockquote></li>" for x in r.recommendations)
+        head = _esc(tr("Overall: {score} of 100 - {band}.", score="\x00", band=tr(r.band_words)))
+        head = head.replace("\x00", f"<span class='sme-overall'>{tr.num(r.overall)}</span>")
+        return (f"<div class='sme-headline'><b>{head}</b></div>{img}"
+                f"<div><b>{_esc(tr('Strongest areas:'))}</b> {_esc(strong)}</div>"
+                f"<div><b>{_esc(tr('Areas to work on first:'))}</b> {_esc(weak)}</div>"
+                f"<div class='sme-q'>{_esc(tr('Next steps'))}</div><ol>{recs}</ol>"
+                f"<div class='sme-help'>{_esc(tr(self._NOTE))}</div>")
+
+    _NOTE = n_("This is a self-check to start a conversation, not a test. The questions are the course's own, "
+               "built on Bose (2016).")
 
     def report_parts(self, r):
-        fig, alt = _charts.readiness_chart(r, self.instrument.bands)
-        scores = [(r.labels[d], f"{r.scores[d]:.0f} / 100") for d in r.scores.index]
-        scores.append(("Overall", f"{r.overall:.0f} / 100"))
+        tr = self.tr
+        fig, alt = _charts.readiness_chart(r, self.instrument.bands, tr=tr)
+        scores = [(tr(r.labels[d]), tr("{score} / 100", score=tr.num(r.scores[d]))) for d in r.scores.index]
+        scores.append((tr("Overall"), tr("{score} / 100", score=tr.num(r.overall))))
         items = self.instrument.items.set_index("id")["text"]
-        answers = [(items[k], f"{v} {ANSWER_LABELS[v]}") for k, v in r.answers.items()]
-        return dict(headline=f"Overall readiness {r.overall:.0f} of 100 - {r.band_words}.", scores=scores,
+        answers = [(tr(items[k]), _answer(tr, v)) for k, v in r.answers.items()]
+        return dict(headline=tr("Overall readiness {score} of 100 - {band}.", score=tr.num(r.overall),
+                                band=tr(r.band_words)), scores=scores,
                     answers=answers, chart_png=_charts.png_bytes(fig, dpi=130), chart_alt=alt,
                     chart_note=self.band_sentence(),
-                    recommendations=r.recommendations[:4],
-                    note="A self-check to start a conversation, not a test. Questions: sme_teach course, "
-                         "built on Bose (2016), Journal of Small Business Strategy 26(2).")
+                    recommendations=[{**x, "step": tr(x["step"])} for x in r.recommendations[:4]],
+                    note=tr("A self-check to start a conversation, not a test. Questions: sme_teach course, "
+                            "built on Bose (2016), Journal of Small Business Strategy 26(2)."))
 
     def band_sentence(self) -> str:
         """The chart's dotted lines in one plain sentence, with the limits from the instrument file."""
+        tr = self.tr
         spans = band_spans(self.instrument.bands)
-        cuts = " and ".join(f"{hi:.0f}" for _b, _lo, hi in spans[:-1])
+        cuts = tr(" and ").join(tr.num(hi) for _b, _lo, hi in spans[:-1])
         parts = []
         for k, (band, lo, hi) in enumerate(spans):
-            words = BAND_WORDS.get(band, band)
-            where = (f"below {hi:.0f}" if k == 0 else f"{lo:.0f} and above" if k == len(spans) - 1
-                     else f"{lo:.0f} to under {hi:.0f}")
-            parts.append(f"{where} means \u201c{words}\u201d")
-        return f"The dotted lines at {cuts} split the scores into {len(spans)} bands: " + "; ".join(parts) + "."
+            words = tr(BAND_WORDS.get(band, band))
+            where = (tr("below {hi}", hi=tr.num(hi)) if k == 0 else
+                     tr("{lo} and above", lo=tr.num(lo)) if k == len(spans) - 1 else
+                     tr("{lo} to under {hi}", lo=tr.num(lo), hi=tr.num(hi)))
+            parts.append(tr("{where} means \u201c{words}\u201d", where=where, words=words))
+        return tr("The dotted lines at {cuts} split the scores into {n} bands: {parts}.", cuts=cuts,
+                  n=tr.num(len(spans)), parts="; ".join(parts))
 
-    def csv_labels(self, r):
-        labels = super().csv_labels(r)
-        labels.update(self.instrument.items.set_index("id")["text"].to_dict())
-        labels.update({f"score_{d}": f"Score: {r.labels[d]}" for d in r.scores.index})
-        labels.update({"overall": "Overall score", "band": "Band", "weakest": "Weakest area",
-                       "strongest": "Strongest area"})
+    def csv_labels(self, tr=None):
+        tr = tr or self.tr
+        labels = super().csv_labels(tr)
+        dims = self.instrument.dimensions.set_index("id")["label"]
+        labels.update({k: tr(v) for k, v in self.instrument.items.set_index("id")["text"].items()})
+        labels.update({f"score_{d}": tr("Score: {area}", area=tr(v)) for d, v in dims.items()})
+        labels.update({"overall": tr("Overall score"), "band": tr("Band"), "weakest": tr("Weakest area"),
+                       "strongest": tr("Strongest area")})
         return labels
 
     def reset_controls(self):
@@ -408,39 +532,41 @@ class AllianceApp(WorkshopApp):
     """Alliance planner: alliance forms + moderator ratings → FSAs, competencies, bottlenecks."""
 
     app_id = "alliance"
-    title = "Working together: what would our alliance build?"
-    intro = ("Imagine a group of local firms like yours working together. Tick the ways you would work together, "
-             "then say how true each condition is for your group. The result shows what the alliance builds for "
-             "going abroad and what holds it back. A <i>firm-specific advantage</i> is something your firm has "
-             "that rivals cannot easily copy.")
+    title = n_("Working together: what would our alliance build?")
+    intro = n_("Imagine a group of local firms like yours working together. Tick the ways you would work together, "
+               "then say how true each condition is for your group. The result shows what the alliance builds for "
+               "going abroad and what holds it back. A firm-specific advantage is something your firm has "
+               "that rivals cannot easily copy.")
 
     def build_controls(self):
+        tr = self.tr
         alliances = cases.alliance_nodes("alliance")
         self.alliances = {}
         boxes = []
         for _, a in alliances.iterrows():
-            cb = W.Checkbox(value=False, description=a["label"], indent=False, layout=W.Layout(width="auto"))
+            cb = W.Checkbox(value=False, description=tr(a["label"]), indent=False, layout=W.Layout(width="auto"))
             cb.add_class(f"sme-alliance-{a['id']}")
             self.alliances[a["id"]] = cb
             boxes.append(W.VBox([cb, W.HTML(f"<div class='sme-help' style='margin:-4px 0 6px 24px'>"
-                                            f"{_esc(a['definition'])}</div>")]))
+                                            f"{_esc(tr(a['definition']))}</div>")]))
         self.moderators = {}
         mods = []
-        for layer, heading in (("moderator_1", "What makes the alliance work"),
-                               ("moderator_2", "What turns the advantages into sales abroad")):
-            mods.append(W.HTML(f"<h4 style='margin:0.9em 0 0.1em 0'>{heading}</h4>"
-                               "<div class='sme-help'>How true is this for your group?</div>"))
+        for layer, heading in (("moderator_1", n_("What makes the alliance work")),
+                               ("moderator_2", n_("What turns the advantages into sales abroad"))):
+            mods.append(W.HTML(f"<h3 style='margin:0.9em 0 0.1em 0;font-size:16px'>{_esc(tr(heading))}</h3>"
+                               f"<div class='sme-help'>{_esc(tr('How true is this for your group?'))}</div>"))
             for _, m in cases.alliance_nodes(layer).iterrows():
-                tb = _scale_buttons(3, f"sme-moderator-{m['id']}")
+                tb = _scale_buttons(tr, 3, f"sme-moderator-{m['id']}")
                 self.moderators[m["id"]] = tb
-                mods += [W.HTML(f"<div class='sme-q'>{_esc(m['label'])}: <span style='font-weight:400'>"
-                                f"{_esc(m['definition'])}</span></div>"), tb]
+                mods += [W.HTML(f"<div class='sme-q'>{_esc(tr(m['label']))}: <span style='font-weight:400'>"
+                                f"{_esc(tr(m['definition']))}</span></div>"), tb]
         self.weakest_link = W.Checkbox(value=False, indent=False, layout=W.Layout(width="auto"),
-                                       description="Strict rule: the weakest condition limits everything")
+                                       description=tr("Strict rule: the weakest condition limits everything"))
         self.weakest_link.add_class("sme-weakest-link")
-        grid = W.GridBox(boxes, layout=W.Layout(grid_template_columns="repeat(2, 48%)", grid_gap="0 2%"))
-        return W.VBox([W.HTML("<h4 style='margin:0.5em 0 0.2em 0'>Ways to work together</h4>"), grid, *mods,
-                       self.weakest_link])
+        grid = W.GridBox(boxes, layout=W.Layout(grid_template_columns="repeat(auto-fill, minmax(220px, 1fr))",
+                                                grid_gap="0 2%"))
+        return W.VBox([W.HTML(f"<h3 style='margin:0.5em 0 0.2em 0;font-size:16px'>"
+                              f"{_esc(tr('Ways to work together'))}</h3>"), grid, *mods, self.weakest_link])
 
     def watched(self):
         return [*self.alliances.values(), *self.moderators.values(), self.weakest_link]
@@ -451,61 +577,80 @@ class AllianceApp(WorkshopApp):
                                      self.firm.value, self.owner.value, self.weakest_link.value)
 
     def render(self, r):
-        fig, alt = _charts.alliance_chart(r)
+        tr = self.tr
+        fig, alt = _charts.alliance_chart(r, tr=tr)
         img = _charts.img_tag(_charts.png_bytes(fig), alt)
-        fsas = "".join(f"<li><b>{_esc(r.labels[f])}</b> ({100 * r.fsa[f]:.0f})</li>" for f in r.top_fsas)
-        weak = "".join(f"<li><b>{_esc(m['label'])}</b> - you said &ldquo;{ANSWER_LABELS[m['answer']]}&rdquo;."
-                       f"<blockquote>From the paper: &ldquo;{_esc(m['quote'])}&rdquo;</blockquote></li>"
-                       for m in r.weak_moderators) or "<li>No condition is rated below &lsquo;Mostly&rsquo;.</li>"
-        miss = "".join(f"<li>{_esc(m['label'])}" + (f" &mdash; try {_esc(' or '.join(m['alliances']))}"
-                                                    if m["alliances"] else "") + "</li>" for m in r.missing)
-        miss = f"<div class='sme-q'>Not built yet (missing links)</div><ul>{miss}</ul>" if miss else ""
-        best = r.labels[r.top_competencies[0]] if r.top_competencies else "nothing yet"
-        return (f"<div class='sme-headline'><b>Your alliance builds most: <span class='sme-best'>{_esc(best)}"
-                f"</span>.</b></div>{img}"
-                f"<div class='sme-q'>Advantages it builds (firm-specific advantages)</div><ul>{fsas}</ul>"
-                f"<div class='sme-q'>What holds it back</div><ul>{weak}</ul>{miss}"
-                "<div class='sme-help'>Links and numbers are the course's reading of Bose &amp; Bristy's study of "
-                "50 firms in Khulna; the paper gives no weights.</div>")
+        fsas = "".join(f"<li><b>{_esc(tr(r.labels[f]))}</b> ({tr.num(100 * r.fsa[f])})</li>" for f in r.top_fsas)
+        said = n_("you said \u201c{answer}\u201d.")
+        weak = "".join(f"<li><b>{_esc(tr(m['label']))}</b> - "
+                       f"{_esc(tr(said, answer=tr(ANSWER_LABELS[m['answer']])))}"
+                       f"<blockquote lang='en'>{_esc(tr('From the paper (in English):'))} &ldquo;{_esc(m['quote'])}"
+                       f"&rdquo;</blockquote></li>"
+                       for m in r.weak_moderators) or f"<li>{_esc(tr('No condition is rated below Mostly.'))}</li>"
+        miss = "".join(f"<li>{_esc(tr(m['label']))}" + (
+            " &mdash; " + _esc(tr("try {ways}", ways=tr(" or ").join(tr(a) for a in m["alliances"])))
+            if m["alliances"] else "") + "</li>" for m in r.missing)
+        miss = f"<div class='sme-q'>{_esc(tr('Not built yet (missing links)'))}</div><ul>{miss}</ul>" if miss else ""
+        best = tr(r.labels[r.top_competencies[0]]) if r.top_competencies else tr("nothing yet")
+        head = _esc(tr("Your alliance builds most: {best}.", best="\x00")).replace(
+            "\x00", f"<span class='sme-best'>{_esc(best)}</span>")
+        return (f"<div class='sme-headline'><b>{head}</b></div>{img}"
+                f"<div class='sme-q'>{_esc(tr('Advantages it builds (firm-specific advantages)'))}</div><ul>{fsas}</ul>"
+                f"<div class='sme-q'>{_esc(tr('What holds it back'))}</div><ul>{weak}</ul>{miss}"
+                f"<div class='sme-help'>{_esc(tr(self._NOTE))}</div>")
+
+    _NOTE = n_("Links and numbers are the course's reading of Bose & Bristy's study of 50 firms in Khulna; the paper "
+               "gives no weights.")
 
     def report_parts(self, r):
-        fig, alt = _charts.alliance_chart(r)
-        scores = [(r.labels[c], f"{100 * r.competency[c]:.0f} / 100") for c in r.competency.index]
-        answers = [("Ways of working together", ", ".join(r.labels[a] for a in r.chosen))]
-        answers += [(r.labels[k], f"{v} {ANSWER_LABELS[v]}") for k, v in r.moderator_answers.items()]
-        recs = [{"step": f"Strengthen '{m['label']}': {m['definition']}", "quote": m["quote"],
-                 "citation": "Bose & Bristy", "short": "Bose & Bristy"} for m in r.weak_moderators[:2]] + r.recommendations[:2]
-        best = r.labels[r.top_competencies[0]] if r.top_competencies else "nothing yet"
-        return dict(headline=f"The alliance builds most: {best}.", scores=scores, answers=answers,
+        tr = self.tr
+        fig, alt = _charts.alliance_chart(r, tr=tr)
+        scores = [(tr(r.labels[c]), tr("{score} / 100", score=tr.num(100 * r.competency[c])))
+                  for c in r.competency.index]
+        answers = [(tr("Ways of working together"), ", ".join(tr(r.labels[a]) for a in r.chosen))]
+        answers += [(tr(r.labels[k]), _answer(tr, v)) for k, v in r.moderator_answers.items()]
+        recs = [{"step": tr("Strengthen '{label}': {definition}", label=tr(m["label"]),
+                            definition=tr(m["definition"])), "quote": m["quote"],
+                 "citation": "Bose & Bristy", "short": "Bose & Bristy"} for m in r.weak_moderators[:2]]
+        recs += [{**x, "step": tr(x["step"])} for x in r.recommendations[:2]]
+        best = tr(r.labels[r.top_competencies[0]]) if r.top_competencies else tr("nothing yet")
+        return dict(headline=tr("The alliance builds most: {best}.", best=best), scores=scores, answers=answers,
                     chart_png=_charts.png_bytes(fig, dpi=130), chart_alt=alt, recommendations=recs,
-                    how=self.rule_sentence(r),
-                    note="Model: Bose & Bristy, Alliance-FSA-internationalisation (50 SMEs in Khulna). "
-                         "Scores are the course's rule (mean of linked items, times the conditions; trust and fair "
-                         "shares are necessary).")
+                    how=self.rule_sentence(r, tr),
+                    note=tr("Model: Bose & Bristy, Alliance-FSA-internationalisation (50 SMEs in Khulna). "
+                            "Scores are the course's rule (mean of linked items, times the conditions; trust and fair "
+                            "shares are necessary)."))
 
     @staticmethod
-    def rule_sentence(r) -> str:
+    def rule_sentence(r, tr: Translator | None = None) -> str:
         """How the conditions scale the scores, in plain words (so "0 / 100 everywhere" reads as meant)."""
-        steps = ", ".join(f"{v} = {100 * (k - 1) / (len(ANSWER_LABELS) - 1):.0f}%" for k, v in ANSWER_LABELS.items())
-        base = (f"How the scores are made: each condition counts as {steps}. A score is what the ticked ways "
-                "of working build, times how well the conditions are in place")
+        tr = tr or Translator("en")
+        steps = ", ".join(f"{tr(v)} = {tr.pct((k - 1) / (len(ANSWER_LABELS) - 1))}" for k, v in ANSWER_LABELS.items())
+        base = tr("How the scores are made: each condition counts as {steps}. A score is what the ticked ways "
+                  "of working build, times how well the conditions are in place", steps=steps)
         if r.rule == "min":
             low = min(r.moderator_answers.values()) if r.moderator_answers else None
-            text = (base + ", and with the strict rule only the weakest condition counts. "
-                    "So one condition rated 'Not at all' makes every score 0 / 100.")
+            text = base + tr(", and with the strict rule only the weakest condition counts. "
+                             "So one condition rated 'Not at all' makes every score 0 / 100.")
             if low == 1:
-                text += " That is what happened here: it is the rule, not a mistake."
+                text += " " + tr("That is what happened here: it is the rule, not a mistake.")
             return text
-        return base + (". Trust between the partners and a fair share of the gains must both be there: "
-                       "if either is rated 'Not at all', every score is 0 / 100 (the paper calls them necessary). "
-                       "Otherwise the conditions are averaged, so strong ones make up for weak ones, "
-                       "but never past the weaker of those two.")
+        return base + tr(". Trust between the partners and a fair share of the gains must both be there: "
+                         "if either is rated 'Not at all', every score is 0 / 100 (the paper calls them necessary). "
+                         "Otherwise the conditions are averaged, so strong ones make up for weak ones, "
+                         "but never past the weaker of those two.")
 
-    def csv_labels(self, r):
-        labels = super().csv_labels(r)
-        labels.update({"alliances": "Ways of working together", "weakest_link_rule": "Strict rule (weakest limits all)"})
-        labels.update({k: r.labels.get(k, k) for k in r.moderator_answers})
-        labels.update({f"competency_{c}": f"Builds: {r.labels.get(c, c)}" for c in r.competency.index})
+    def csv_labels(self, tr=None):
+        tr = tr or self.tr
+        labels = super().csv_labels(tr)
+        labels.update({"alliances": tr("Ways of working together"),
+                       "weakest_link_rule": tr("Strict rule (weakest limits all)")})
+        nodes = {}
+        for layer in ("moderator_1", "moderator_2"):
+            nodes.update(cases.alliance_nodes(layer).set_index("id")["label"].to_dict())
+        labels.update({k: tr(v) for k, v in nodes.items()})
+        comp = cases.alliance_nodes("competency").set_index("id")["label"].to_dict()
+        labels.update({f"competency_{c}": tr("Builds: {what}", what=tr(v)) for c, v in comp.items()})
         return labels
 
     def reset_controls(self):
@@ -527,18 +672,27 @@ class DestinationApp(WorkshopApp):
     """Destination explorer: CAGE and cultural distance with adjustable weights."""
 
     app_id = "destination"
-    title = "Where should we sell first?"
-    intro = ("Compare foreign markets. A market is 'far' when people speak another language, use other money, "
-             "live far away, earn very different incomes, or do business differently. Move the sliders to say how much each difference "
-             "matters for your firm (0 = not at all, 5 = a lot). The shortest bar is the closest market.")
+    title = n_("Where should we sell first?")
+    intro = n_("Compare foreign markets. A market is 'far' when people speak another language, use other money, "
+               "live far away, earn very different incomes, or do business differently. Move the sliders to say how "
+               "much each difference matters for your firm (0 = not at all, 5 = a lot). The shortest bar is the "
+               "closest market.")
+
+    def country(self, iso3: str, english: str) -> str:
+        """A country's name in the page's language (CLDR, by its ISO2 code)."""
+        return self.tr.country(self._iso2.get(iso3), english)
 
     def build_controls(self):
-        choices = cases.country_choices()
-        self.home = W.Dropdown(options=choices, value="BGD", description="Home country",
+        tr = self.tr
+        c = datasets.load_countries()
+        self._iso2 = dict(zip(c["iso3"].astype(str), c["iso2"].astype(str)))
+        choices = sorted(((self.country(iso3, name), iso3) for name, iso3 in cases.country_choices()),
+                         key=lambda c: c[0])
+        self.home = W.Dropdown(options=choices, value="BGD", description=tr("Home country"),
                                style={"description_width": "150px"}, layout=W.Layout(width="95%", max_width="520px"))
         self.home.add_class("sme-home")
         self.markets = W.SelectMultiple(options=choices, value=_DEFAULT_MARKETS, rows=10,
-                                        description="Markets to compare", style={"description_width": "150px"},
+                                        description=tr("Markets to compare"), style={"description_width": "150px"},
                                         layout=W.Layout(width="95%", max_width="520px"))
         self.markets.add_class("sme-markets")
         self.chosen = W.HTML("")
@@ -547,21 +701,24 @@ class DestinationApp(WorkshopApp):
         self.weights = {}
         sliders = []
         for f, label in DESTINATION_FACTOR_LABELS.items():
-            s = W.IntSlider(value=_DEFAULT_WEIGHTS[f], min=0, max=5, description=label,
+            s = W.IntSlider(value=_DEFAULT_WEIGHTS[f], min=0, max=5, description=tr(label),
                             style={"description_width": "250px"}, layout=W.Layout(width="98%"))
             s.add_class(f"sme-weight-{f}")
             self.weights[f] = s
             sliders.append(s)
         return W.VBox([self.home,
-                       W.HTML("<div class='sme-help'>Hold Ctrl (or Cmd on a Mac) and click to pick several "
-                              "markets.</div>"), self.markets, self.chosen,
-                       W.HTML("<div class='sme-q'>How much does each difference matter for you?</div>"), *sliders])
+                       W.HTML(f"<div class='sme-help'>{_esc(tr('Hold Ctrl (or Cmd on a Mac) and click to pick several markets.'))}</div>"),
+                       self.markets, self.chosen,
+                       W.HTML(f"<div class='sme-q'>{_esc(tr('How much does each difference matter for you?'))}</div>"),
+                       *sliders])
 
     def _show_chosen(self):
+        tr = self.tr
         names = dict((v, k) for k, v in self.markets.options)
         chosen = [names[c] for c in self.markets.value]
-        self.chosen.value = (f"<div class='sme-help'><b>Chosen ({len(chosen)}):</b> {_esc(', '.join(chosen))}</div>"
-                             if chosen else "<div class='sme-help'>No market chosen yet.</div>")
+        self.chosen.value = (f"<div class='sme-help'><b>{_esc(tr('Chosen ({n}):', n=tr.num(len(chosen))))}</b> "
+                             f"{_esc(', '.join(chosen))}</div>" if chosen
+                             else f"<div class='sme-help'>{_esc(tr('No market chosen yet.'))}</div>")
 
     def watched(self):
         return [self.home, self.markets, *self.weights.values()]
@@ -571,52 +728,79 @@ class DestinationApp(WorkshopApp):
                                             {k: s.value for k, s in self.weights.items()},
                                             self.firm.value, self.owner.value)
 
-    @staticmethod
-    def _total(v):
-        return "no score" if v != v else f"{v:.2f}"
+    def _total(self, v):
+        return self.tr("no score") if v != v else self.tr.num(v, 2)
 
-    @staticmethod
-    def _yes(v):
-        return "yes" if bool(v) else "no"
+    def _yes(self, v):
+        return self.tr("yes") if bool(v) else self.tr("no")
+
+    def _names(self, r):
+        return [self.country(iso3, name) for iso3, name in zip(r.table.index, r.table["name"])]
 
     def _table(self, r):
         import pandas as pd
 
-        t = r.table
+        tr, t = self.tr, r.table
         shown = pd.DataFrame({
-            "Rank": t["rank"].astype(str).to_numpy(), "Market": t["name"].to_numpy(),
-            "Distance score": [self._total(v) for v in t["total"]],
-            "Same language?": [self._yes(v) for v in t["common_language"]],
-            "Same money?": [self._yes(v) for v in t["common_currency"]],
-            "Shared border?": [self._yes(v) for v in t["contiguous"]],
-            "km between capitals": [f"{v:,.0f}" for v in t["distance_km"]]})
-        return table_html(shown, "Markets from closest to farthest", css_class="sme-ranking")
+            tr("Rank"): [tr.digits(k) for k in t["rank"]], tr("Market"): self._names(r),
+            tr("Distance score"): [self._total(v) for v in t["total"]],
+            tr("Same language?"): [self._yes(v) for v in t["common_language"]],
+            tr("Same money?"): [self._yes(v) for v in t["common_currency"]],
+            tr("Shared border?"): [self._yes(v) for v in t["contiguous"]],
+            tr("km between capitals"): [tr.num(v) for v in t["distance_km"]]})
+        return table_html(shown, tr("Markets from closest to farthest"), css_class="sme-ranking")
+
+    def _note(self, r, note: str) -> str:
+        """A note of the use case in the page's language (the market names as the reader writes them)."""
+        if note.startswith("No culture scores for "):
+            lacking = [name for name, total in zip(self._names(r), r.table["total"]) if total != total]
+            if len(lacking) == 1:
+                return self.tr("No culture scores for {markets}: it is put last while 'ways of doing business' "
+                               "counts.", markets=lacking[0])
+            return self.tr("No culture scores for {markets}: they are put last while 'ways of doing business' "
+                           "counts.", markets=", ".join(lacking))
+        return self.tr(note)
+
+    def _best(self, r):
+        return self.country(r.table.index[0], r.best) if len(r.table) else r.best
 
     def render(self, r):
-        fig, alt = _charts.destination_chart(r)
+        tr = self.tr
+        fig, alt = _charts.destination_chart(r, tr=tr, names=self._names(r),
+                                             home=self.country(r.home, r.home_name))
         img = _charts.img_tag(_charts.png_bytes(fig), alt)
-        notes = "".join(f"<div class='sme-help'>{_esc(n)}</div>" for n in r.notes)
-        return (f"<div class='sme-headline'><b>Closest market with your weights: "
-                f"<span class='sme-best'>{_esc(r.best)}</span>.</b></div>{img}{self._table(r)}{notes}"
-                "<div class='sme-help'>A simple screen to start research, not an answer: it ignores trade deals, "
-                "history and your product. Data: GeoNames, Gapminder (incomes, 2007), Hofstede (2010).</div>")
+        notes = "".join(f"<div class='sme-help'>{_esc(self._note(r, n))}</div>" for n in r.notes)
+        head = _esc(tr("Closest market with your weights: {best}.", best="\x00")).replace(
+            "\x00", f"<span class='sme-best'>{_esc(self._best(r))}</span>")
+        return (f"<div class='sme-headline'><b>{head}</b></div>{img}{self._table(r)}{notes}"
+                f"<div class='sme-help'>{_esc(tr(self._NOTE))}</div>")
+
+    _NOTE = n_("A simple screen to start research, not an answer: it ignores trade deals, history and your "
+               "product. Data: GeoNames, Gapminder (incomes, 2007), Hofstede (2010).")
 
     def report_parts(self, r):
-        fig, alt = _charts.destination_chart(r)
-        scores = [(f"{row['rank']}. {row['name']}", "no score" if row["total"] != row["total"]
-                   else f"{row['total']:.2f}") for _, row in r.table.iterrows()]
-        answers = [("Home country", r.home_name)] + [
-            (f"How much it matters: {DESTINATION_FACTOR_LABELS[k]}", f"{v:.0f} of 5") for k, v in r.weights.items()]
-        return dict(headline=f"Closest market from {r.home_name} with your weights: {r.best}.", scores=scores,
+        tr = self.tr
+        names = self._names(r)
+        home = self.country(r.home, r.home_name)
+        fig, alt = _charts.destination_chart(r, tr=tr, names=names, home=home)
+        scores = [(f"{tr.digits(row['rank'])}. {name}", self._total(row["total"]))
+                  for name, (_, row) in zip(names, r.table.iterrows())]
+        answers = [(tr("Home country"), home)] + [
+            (tr("How much it matters: {factor}", factor=tr(DESTINATION_FACTOR_LABELS[k])),
+             tr("{v} of 5", v=tr.num(v))) for k, v in r.weights.items()]
+        return dict(headline=tr("Closest market from {home} with your weights: {best}.", home=home,
+                                best=self._best(r)), scores=scores,
                     answers=answers, chart_png=_charts.png_bytes(fig, dpi=130), chart_alt=alt,
-                    recommendations=r.recommendations,
-                    note="Distance score 0 = close and easy, 1 = far and hard (CAGE: Ghemawat 2001; culture: "
-                         "Kogut & Singh 1988 on Hofstede scores).")
+                    recommendations=[{**x, "step": tr(x["step"])} for x in r.recommendations],
+                    note=tr("Distance score 0 = close and easy, 1 = far and hard (CAGE: Ghemawat 2001; culture: "
+                            "Kogut & Singh 1988 on Hofstede scores)."))
 
-    def csv_labels(self, r):
-        labels = super().csv_labels(r)
-        labels.update({"home": "Home country", "candidates": "Markets compared", "ranking": "Ranking"})
-        labels.update({f"weight_{k}": f"How much it matters: {DESTINATION_FACTOR_LABELS.get(k, k)}" for k in r.weights})
+    def csv_labels(self, tr=None):
+        tr = tr or self.tr
+        labels = super().csv_labels(tr)
+        labels.update({"home": tr("Home country"), "candidates": tr("Markets compared"), "ranking": tr("Ranking")})
+        labels.update({f"weight_{k}": tr("How much it matters: {factor}", factor=tr(v))
+                       for k, v in DESTINATION_FACTOR_LABELS.items()})
         return labels
 
     def reset_controls(self):
@@ -633,30 +817,32 @@ class SpilloverApp(WorkshopApp):
     """Spillover game: where news entering the local alliance network spreads."""
 
     app_id = "spillover"
-    title = "How does news travel between firms?"
-    intro = ("Each dot is a local firm; each line is an alliance between two firms. Choose where a piece of news "
-             "starts (for example a new foreign buyer or a new export rule) and how likely partners are to pass it "
-             "on. The map shows the chance that each firm hears it.")
+    title = n_("How does news travel between firms?")
+    intro = n_("Each dot is a local firm; each line is an alliance between two firms. Choose where a piece of news "
+               "starts (for example a new foreign buyer or a new export rule) and how likely partners are to pass it "
+               "on. The map shows the chance that each firm hears it.")
 
     def build_controls(self):
+        tr = self.tr
         choices = cases.firm_choices()
         self.starts = W.SelectMultiple(options=choices, value=(choices[0][1],), rows=8,
-                                       description="News starts at", style={"description_width": "150px"},
+                                       description=tr("News starts at"), style={"description_width": "150px"},
                                        layout=W.Layout(width="95%", max_width="560px"))
         self.starts.add_class("sme-starts")
-        self.chance = W.FloatSlider(value=0.2, min=0.05, max=1.0, step=0.05, description="Chance a partner passes it on",
+        self.chance = W.FloatSlider(value=0.2, min=0.05, max=1.0, step=0.05,
+                                    description=tr("Chance a partner passes it on"),
                                     readout_format=".0%", style={"description_width": "200px"},
                                     layout=W.Layout(width="98%"))
         self.chance.add_class("sme-chance")
         self.use_strength = W.Checkbox(value=False, indent=False, layout=W.Layout(width="auto"),
-                                       description="Use how strong each real tie is instead")
+                                       description=tr("Use how strong each real tie is instead"))
         self.use_strength.add_class("sme-use-strength")
-        self.best_button = W.Button(description="Which single firm spreads news best?", icon="search",
+        self.best_button = W.Button(description=tr("Which single firm spreads news best?"), icon="search",
                                     layout=W.Layout(width="auto"))
         self.best_button.add_class("sme-best-start")
         self.best_out = W.HTML("")
         self.best_button.on_click(self._safe(self.on_best))
-        return W.VBox([W.HTML("<div class='sme-help'>Hold Ctrl (or Cmd) and click to start at several firms.</div>"),
+        return W.VBox([W.HTML(f"<div class='sme-help'>{_esc(tr('Hold Ctrl (or Cmd) and click to start at several firms.'))}</div>"),
                        self.starts, self.chance, self.use_strength, W.HBox([self.best_button]), self.best_out])
 
     def watched(self):
@@ -669,56 +855,69 @@ class SpilloverApp(WorkshopApp):
         return cases.spillover(list(self.starts.value), self._p(), self.firm.value, self.owner.value)
 
     def on_best(self, _=None):
+        tr = self.tr
         best = cases.best_starts(self._p())
         names = dict((v, k) for k, v in cases.firm_choices())
-        self.best_out.value = ("<div><b>Best single starting firms</b> (about how many firms hear the news):</div><ol>"
-                               + "".join(f"<li>{_esc(names[n])}: {v:.0f}</li>" for n, v in best.items()) + "</ol>"
-                               "<div class='sme-help'>Why these firms? Look at how many partners they have, and "
-                               "who their partners are tied to.</div>")
+        self.best_out.value = (f"<div><b>{_esc(tr('Best single starting firms'))}</b> "
+                               f"{_esc(tr('(about how many firms hear the news):'))}</div><ol>"
+                               + "".join(f"<li>{_esc(names[n])}: {tr.num(v)}</li>" for n, v in best.items()) + "</ol>"
+                               f"<div class='sme-help'>{_esc(tr('Why these firms? Look at how many partners they have, and who their partners are tied to.'))}</div>")
 
     def _steps(self, r):
+        tr = self.tr
         by = {}
         for n, k in r.rounds.items():
             by.setdefault(k, []).append(r.names[n])
         parts = []
         for k in sorted(x for x in by if x is not None and x > 0)[:4]:
             names = by[k]
-            shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
-            parts.append(f"<li>Step {k}: {len(names)} firm{'s' if len(names) > 1 else ''} &mdash; {_esc(shown)}</li>")
+            shown = ", ".join(names[:6]) + (" " + tr("and {n} more", n=tr.num(len(names) - 6)) if len(names) > 6 else "")
+            count = tr("1 firm") if len(names) == 1 else tr("{n} firms", n=tr.num(len(names)))
+            parts.append(f"<li>{_esc(tr('Step {k}:', k=tr.num(k)))} {_esc(count)} &mdash; {_esc(shown)}</li>")
         if None in by:
             k = len(by[None])
-            parts.append(f"<li>Never: {k} firm{' has' if k == 1 else 's have'} no path of ties to the start "
-                         "(shown under the map).</li>")
+            text = (tr("Never: 1 firm has no path of ties to the start (shown under the map).") if k == 1 else
+                    tr("Never: {n} firms have no path of ties to the start (shown under the map).", n=tr.num(k)))
+            parts.append(f"<li>{_esc(text)}</li>")
         return "<ol style='list-style:none;padding-left:0'>" + "".join(parts) + "</ol>"
 
     def render(self, r):
+        tr = self.tr
         G = datasets.load_alliance_network()
-        fig, alt = _charts.spillover_chart(r, G, network_layout(G))
+        fig, alt = _charts.spillover_chart(r, G, network_layout(G), tr=tr)
         img = _charts.img_tag(_charts.png_bytes(fig), alt)
-        return (f"<div class='sme-headline'><b>About <span class='sme-reached'>{r.expected:.0f}</span> of "
-                f"{r.n_firms} firms hear the news.</b></div>{img}"
-                "<div class='sme-q'>If every partner passed it on, the news would arrive step by step:</div>"
+        head = _esc(tr("About {n} of {total} firms hear the news.", n="\x00", total=tr.num(r.n_firms))).replace(
+            "\x00", f"<span class='sme-reached'>{tr.num(r.expected)}</span>")
+        return (f"<div class='sme-headline'><b>{head}</b></div>{img}"
+                f"<div class='sme-q'>{_esc(tr('If every partner passed it on, the news would arrive step by step:'))}</div>"
                 f"{self._steps(r)}"
-                "<div class='sme-help'>Think: which firms hear late or never? What tie would help them? "
-                "The network is made up (synthetic) but built to look like firms in Khulna.</div>")
+                f"<div class='sme-help'>{_esc(tr(self._NOTE))}</div>")
+
+    _NOTE = n_("Think: which firms hear late or never? What tie would help them? The network is made up (synthetic) "
+               "but built to look like firms in Khulna.")
 
     def report_parts(self, r):
+        tr = self.tr
         G = datasets.load_alliance_network()
-        fig, alt = _charts.spillover_chart(r, G, network_layout(G))
+        fig, alt = _charts.spillover_chart(r, G, network_layout(G), tr=tr)
         top = r.probability.sort_values(ascending=False)
-        scores = [("Firms that hear the news (about)", f"{r.expected:.0f} of {r.n_firms}")]
-        scores += [(r.names[n], f"{100 * v:.0f}%") for n, v in top.head(7).items()]
-        chance = "strength of each tie" if r.chance == "strength" else f"{100 * r.chance:.0f}% per tie"
-        answers = [("News starts at", ", ".join(r.names[s] for s in r.starts)), ("Chance of passing it on", chance)]
-        return dict(headline=f"About {r.expected:.0f} of {r.n_firms} firms hear the news.", scores=scores,
+        scores = [(tr("Firms that hear the news (about)"),
+                   tr("{n} of {total}", n=tr.num(r.expected), total=tr.num(r.n_firms)))]
+        scores += [(r.names[n], tr.pct(v)) for n, v in top.head(7).items()]
+        chance = tr("strength of each tie") if r.chance == "strength" else tr("{p} per tie", p=tr.pct(r.chance))
+        answers = [(tr("News starts at"), ", ".join(r.names[s] for s in r.starts)),
+                   (tr("Chance of passing it on"), chance)]
+        return dict(headline=tr("About {n} of {total} firms hear the news.", n=tr.num(r.expected),
+                                total=tr.num(r.n_firms)), scores=scores,
                     answers=answers, chart_png=_charts.png_bytes(fig, dpi=120), chart_alt=alt,
-                    recommendations=r.recommendations,
-                    note="Independent cascade model, 500 runs with a fixed seed. Synthetic network of 50 firms.")
+                    recommendations=[{**x, "step": tr(x["step"])} for x in r.recommendations],
+                    note=tr("Independent cascade model, 500 runs with a fixed seed. Synthetic network of 50 firms."))
 
-    def csv_labels(self, r):
-        labels = super().csv_labels(r)
-        labels.update({"starts": "News starts at", "chance": "Chance a partner passes it on",
-                       "expected_reached": "Firms that hear it (about)", "of_firms": "Firms in the network"})
+    def csv_labels(self, tr=None):
+        tr = tr or self.tr
+        labels = super().csv_labels(tr)
+        labels.update({"starts": tr("News starts at"), "chance": tr("Chance a partner passes it on"),
+                       "expected_reached": tr("Firms that hear it (about)"), "of_firms": tr("Firms in the network")})
         return labels
 
     def reset_controls(self):
@@ -728,21 +927,24 @@ class SpilloverApp(WorkshopApp):
         self.best_out.value = ""
 
 
-def readiness_app(instrument=None) -> ReadinessApp:
-    """The readiness diagnostic (display the returned object in a notebook or Voilà)."""
-    return ReadinessApp(instrument)
+def readiness_app(instrument=None, lang: str | None = None) -> ReadinessApp:
+    """The readiness diagnostic (display the returned object in a notebook or Voilà).
+
+    ``lang`` (``"en"``, ``"bn"``): the page's first language; default the page address's ``?lang=``.
+    """
+    return ReadinessApp(instrument, lang=lang)
 
 
-def alliance_app() -> AllianceApp:
+def alliance_app(lang: str | None = None) -> AllianceApp:
     """The alliance planner."""
-    return AllianceApp()
+    return AllianceApp(lang)
 
 
-def destination_app() -> DestinationApp:
+def destination_app(lang: str | None = None) -> DestinationApp:
     """The destination explorer."""
-    return DestinationApp()
+    return DestinationApp(lang)
 
 
-def spillover_app() -> SpilloverApp:
+def spillover_app(lang: str | None = None) -> SpilloverApp:
     """The spillover game."""
-    return SpilloverApp()
+    return SpilloverApp(lang)

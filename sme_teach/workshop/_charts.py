@@ -17,10 +17,56 @@ def _figure(w, h):
     return Figure(figsize=(w, h), dpi=100)
 
 
+def _en():
+    from ._i18n import Translator
+
+    return Translator("en")
+
+
+_FONTS_ADDED: list = []
+
+
+def _fonts(tr):
+    """rcParams for the chart's language: Bengali charts use Noto Sans Bengali, DejaVu Sans for Latin.
+
+    matplotlib >= 3.11 shapes the text (conjuncts and vowel signs) itself. The font files are
+    the report's (``_report.font_files``), registered with matplotlib once per kernel.
+    """
+    import matplotlib
+    from matplotlib import font_manager
+
+    from ._report import font_files
+
+    if tr.lang != "bn":
+        return matplotlib.rc_context({})
+    pair = font_files()["bengali"]
+    if pair and not _FONTS_ADDED:
+        for path in pair:
+            font_manager.fontManager.addfont(str(path))
+        _FONTS_ADDED.append(True)
+    return matplotlib.rc_context({"font.family": ["Noto Sans Bengali", "DejaVu Sans"] if pair else ["DejaVu Sans"]})
+
+
+def _in_language(build):
+    """Run a chart builder with ``tr`` (default English) and its fonts, drawn (and saved) in them."""
+    import functools
+
+    @functools.wraps(build)
+    def wrapper(*args, tr=None, **kwargs):
+        tr = tr or _en()
+        with _fonts(tr):
+            fig, alt = build(*args, tr=tr, **kwargs)
+        fig._sme_tr = tr  # png_bytes draws it in the same fonts (tick labels are made at draw time)
+        return fig, alt
+
+    return wrapper
+
+
 def png_bytes(fig, dpi: int = 110) -> bytes:
-    """The figure as PNG bytes."""
+    """The figure as PNG bytes (in the fonts of the language it was made in)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    with _fonts(getattr(fig, "_sme_tr", None) or _en()):
+        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
     return buf.getvalue()
 
 
@@ -37,7 +83,8 @@ def _wrap(text, width=28):
     return "\n".join(textwrap.wrap(str(text), width)) or str(text)
 
 
-def readiness_chart(result, bands=None):
+@_in_language
+def readiness_chart(result, bands=None, *, tr=None):
     """Horizontal bars 0-100 per area, coloured by band; returns (figure, alt text).
 
     ``bands`` are the instrument's (``Instrument.bands``; default the course's instrument):
@@ -52,45 +99,55 @@ def readiness_chart(result, bands=None):
     fig = _figure(7, 3.6)
     ax = fig.add_subplot()
     colours = [BAND_COLOURS.get(str(measures.readiness_band(v)), GREY) for v in vals]
-    ax.barh([_wrap(result.labels[i], 34) for i in ids], vals, color=colours)
+    ax.barh([_wrap(tr(result.labels[i]), 34) for i in ids], vals, color=colours)
     for y, v in enumerate(vals):
-        ax.text(min(v + 1.5, 92), y, f"{v:.0f}", va="center", fontsize=9)
+        ax.text(min(v + 1.5, 92), y, tr.num(v), va="center", fontsize=9)
     for _band, _lo, hi in band_spans(bands)[:-1]:
         ax.axvline(hi, color="#999", lw=0.8, ls=":")
     ax.set_xlim(0, 100)
-    ax.set_xlabel("Score (0 = not ready, 100 = fully ready)")
-    ax.set_title(f"Readiness by area - overall {result.overall:.0f} of 100", fontsize=11)
+    _digit_ticks(ax, tr)
+    ax.set_xlabel(tr("Score (0 = not ready, 100 = fully ready)"))
+    ax.set_title(tr("Readiness by area - overall {score} of 100", score=tr.num(result.overall)), fontsize=11)
     ax.tick_params(axis="y", labelsize=8)
     fig.tight_layout()
-    alt = "Bar chart of readiness scores out of 100: " + "; ".join(
-        f"{result.labels[i]} {result.scores[i]:.0f}" for i in result.scores.index) + f". Overall {result.overall:.0f}."
+    alt = tr("Bar chart of readiness scores out of 100:") + " " + "; ".join(
+        f"{tr(result.labels[i])} {tr.num(result.scores[i])}" for i in result.scores.index) + ". " + tr(
+        "Overall {score}.", score=tr.num(result.overall))
     return fig, alt
 
 
-def alliance_chart(result):
+@_in_language
+def alliance_chart(result, *, tr=None):
     """Bars of the ten competencies (0-100); returns (figure, alt text)."""
     comp = result.competency.sort_values(kind="stable")
     fig = _figure(7, 3.6)
     ax = fig.add_subplot()
-    labels = [_wrap(result.labels[c], 34) for c in comp.index]
+    labels = [_wrap(tr(result.labels[c]), 34) for c in comp.index]
     ax.barh(labels, 100 * comp.to_numpy(), color=OKABE_ITO[0])
     for y, v in enumerate(comp.to_numpy()):
-        ax.text(100 * v + 1, y, f"{100 * v:.0f}", va="center", fontsize=8)
+        ax.text(100 * v + 1, y, tr.num(100 * v), va="center", fontsize=8)
     ax.set_xlim(0, 100)
-    ax.set_xlabel("How much the alliance builds it (0-100)")
-    ax.set_title("What your alliance builds for going abroad", fontsize=11)
+    _digit_ticks(ax, tr)
+    ax.set_xlabel(tr("How much the alliance builds it (0-100)"))
+    ax.set_title(tr("What your alliance builds for going abroad"), fontsize=11)
     ax.tick_params(axis="y", labelsize=8)
     fig.tight_layout()
-    alt = "Bar chart of what the alliance builds, out of 100: " + "; ".join(
-        f"{result.labels[c]} {100 * result.competency[c]:.0f}" for c in result.competency.index) + "."
+    alt = tr("Bar chart of what the alliance builds, out of 100:") + " " + "; ".join(
+        f"{tr(result.labels[c])} {tr.num(100 * result.competency[c])}" for c in result.competency.index) + "."
     return fig, alt
 
 
-def destination_chart(result):
-    """Stacked bars of each factor's share of the total distance; returns (figure, alt text)."""
+@_in_language
+def destination_chart(result, *, tr=None, names=None, home=None):
+    """Stacked bars of each factor's share of the total distance; returns (figure, alt text).
+
+    ``names`` (the markets' names in the table's order) and ``home`` as the reader writes them.
+    """
     from ..cases import DESTINATION_FACTOR_LABELS
 
-    t = result.table.iloc[::-1]
+    names = list(result.table["name"]) if names is None else list(names)
+    home = result.home_name if home is None else home
+    t = result.table.assign(name=names).iloc[::-1]
     fig = _figure(7, max(2.6, 0.45 * len(t) + 1.8))
     ax = fig.add_subplot()
     left = [0.0] * len(t)
@@ -100,20 +157,22 @@ def destination_chart(result):
         if key not in t:
             continue
         vals = t[key].fillna(0).to_numpy()
-        ax.barh(t["name"], vals, left=left, color=col, label=DESTINATION_FACTOR_LABELS[f])
+        ax.barh(t["name"], vals, left=left, color=col, label=tr(DESTINATION_FACTOR_LABELS[f]))
         left = [a + b for a, b in zip(left, vals)]
-    ax.set_xlabel("Distance score (0 = close and easy, 1 = far and hard)")
-    ax.set_title(f"Markets compared from {result.home_name} - shortest bar = best fit", fontsize=11)
+    ax.set_xlabel(tr("Distance score (0 = close and easy, 1 = far and hard)"))
+    ax.set_title(tr("Markets compared from {home} - shortest bar = best fit", home=home), fontsize=11)
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.45, -0.28), ncol=2, frameon=False)
     ax.set_xlim(0, 1)
+    _digit_ticks(ax, tr, 1)
     fig.tight_layout()
-    alt = f"Bar chart of distance from {result.home_name}, lowest first: " + "; ".join(
-        f"{r['rank']}. {r['name']} {r['total']:.2f}" if r["total"] == r["total"] else f"{r['rank']}. {r['name']} no score"
-        for _, r in result.table.iterrows()) + "."
+    alt = tr("Bar chart of distance from {home}, lowest first:", home=home) + " " + "; ".join(
+        f"{tr.digits(r['rank'])}. {name} " + (tr.num(r["total"], 2) if r["total"] == r["total"] else tr("no score"))
+        for name, (_, r) in zip(names, result.table.iterrows())) + "."
     return fig, alt
 
 
-def spillover_chart(result, G, pos):
+@_in_language
+def spillover_chart(result, G, pos, *, tr=None):
     """Network map: colour = chance of hearing the news, squares = start firms; returns (figure, alt)."""
     import networkx as nx
 
@@ -128,13 +187,28 @@ def spillover_chart(result, G, pos):
     nx.draw_networkx_nodes(G, pos, nodelist=result.starts, node_color=OKABE_ITO[5], node_shape="s", node_size=220,
                            ax=ax)
     nx.draw_networkx_labels(G, pos, labels={n: str(n)[-2:] for n in nodes}, font_size=6, ax=ax)
-    fig.colorbar(sc, ax=ax, shrink=0.7, label="Chance the firm hears the news")
-    ax.set_title(f"News starts at the red squares - about {result.expected:.0f} of {len(nodes)} firms hear it",
-                 fontsize=10)
+    bar = fig.colorbar(sc, ax=ax, shrink=0.7, label=tr("Chance the firm hears the news"))
+    if tr.lang != "en":
+        bar.ax.yaxis.set_major_formatter(_formatter(tr, 1))
+    ax.set_title(tr("News starts at the red squares - about {n} of {total} firms hear it",
+                    n=tr.num(result.expected), total=tr.num(len(nodes))), fontsize=10)
     ax.set_axis_off()
     fig.tight_layout()
     heard = sorted(nodes, key=lambda n: -result.probability[n])
-    alt = (f"Network map of {len(nodes)} local firms. News starts at {', '.join(result.names[s] for s in result.starts)}."
-           f" About {result.expected:.0f} firms hear it. Most likely to hear: "
-           + ", ".join(f"{result.names[n]} {100 * result.probability[n]:.0f}%" for n in heard[:5]) + ".")
+    alt = (tr("Network map of {total} local firms. News starts at {starts}. About {n} firms hear it. Most likely "
+              "to hear:", total=tr.num(len(nodes)), starts=", ".join(result.names[s] for s in result.starts),
+              n=tr.num(result.expected)) + " "
+           + ", ".join(f"{result.names[n]} {tr.pct(result.probability[n])}" for n in heard[:5]) + ".")
     return fig, alt
+
+
+def _formatter(tr, decimals=0):
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda v, _pos: tr.num(v, decimals))
+
+
+def _digit_ticks(ax, tr, decimals=0):
+    """The x axis's numbers in the reader's digits (Bengali ০-৯)."""
+    if tr.lang != "en":
+        ax.xaxis.set_major_formatter(_formatter(tr, decimals))

@@ -12,7 +12,6 @@ can say so; nothing is dropped silently.
 
 from __future__ import annotations
 
-import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -165,7 +164,7 @@ def one_page_report(**parts) -> bytes:
 
 def make_report(*, title: str, firm: str, owner: str, headline: str, scores: list, answers: list,
                 chart_png: bytes | None, chart_alt: str, recommendations: list, note: str = "",
-                chart_note: str = "", how: str = "") -> Report:
+                chart_note: str = "", how: str = "", tr=None) -> Report:
     """Build an A4 report: one page, a second (or more) when the lists need it.
 
     Parameters
@@ -190,6 +189,9 @@ def make_report(*, title: str, firm: str, owner: str, headline: str, scores: lis
         ``step`` and optional ``quote`` / ``citation``.
     note : str
         Small print at the end (sources, model).
+    tr : Translator, optional
+        The reader's language for the report's own words ("Firm:", "Next steps", the date,
+        page numbers) and the PDF's language tag; default English.
 
     Returns
     -------
@@ -197,7 +199,11 @@ def make_report(*, title: str, firm: str, owner: str, headline: str, scores: lis
         ``.pdf`` bytes, ``.pages`` and ``.replaced``: characters no font has, printed as
         :data:`REPLACEMENT` so that the reader sees something is missing.
     """
-    page = _Page(title, firm, owner)
+    if tr is None:
+        from ._i18n import Translator
+
+        tr = Translator("en")
+    page = _Page(title, firm, owner, tr)
     page.header(title, firm, owner, headline)
     page.scores(scores)
     if how:
@@ -217,15 +223,18 @@ def make_report(*, title: str, firm: str, owner: str, headline: str, scores: lis
 class _Page:
     """An A4 report with the fonts, shaping and margins; text wraps and pages break by themselves."""
 
-    def __init__(self, title: str, firm: str, owner: str):
+    def __init__(self, title: str, firm: str, owner: str, tr):
         from fpdf import FPDF
+
+        self.tr = tr
 
         class _PDF(FPDF):
             def footer(pdf):  # noqa: N805 - fpdf2's hook
                 pdf.set_y(-11)
-                self.font("", 7, "Page")
+                text = tr("Page {n}", n=tr.num(pdf.page_no()))
+                self.font("", 7, text)
                 pdf.set_text_color(120)
-                pdf.cell(0, 4, f"Page {pdf.page_no()}", align="R")
+                pdf.cell(0, 4, text, align="R")
                 pdf.set_text_color(0)
 
         pdf = _PDF(orientation="P", unit="mm", format="A4")
@@ -256,7 +265,7 @@ class _Page:
         pdf.set_subject(self.clean(firm))
         pdf.set_author(self.clean(owner or firm))
         pdf.set_creator("sme_teach workshop")
-        pdf.set_lang("en")
+        pdf.set_lang(tr.lang)
         pdf.add_page()
         self.width = pdf.w - pdf.l_margin - pdf.r_margin
 
@@ -301,8 +310,10 @@ class _Page:
     def header(self, title, firm, owner, headline):
         pdf = self.pdf
         self.write(title, 16, "B", 8)
-        self.write(f"Firm: {firm}" + (f"    Owner: {owner}" if owner else ""), 10, "", 6)
-        self.write(f"Made on {time.strftime('%d %B %Y')} with the sme_teach workshop apps.", 8, "", 4.5, 90)
+        tr = self.tr
+        self.write(tr("Firm: {firm}", firm=firm) + ("    " + tr("Owner: {owner}", owner=owner) if owner else ""),
+                   10, "", 6)
+        self.write(tr("Made on {date} with the sme_teach workshop apps.", date=tr.date()), 8, "", 4.5, 90)
         pdf.ln(1.5)
         self.write(headline, 11, "B", 5.5)
         pdf.ln(1)
@@ -348,20 +359,22 @@ class _Page:
         if pdf.get_y() + h_img > pdf.page_break_trigger:
             pdf.add_page()
         pdf.image(io.BytesIO(chart_png), x=pdf.l_margin + (width - w_img) / 2, y=pdf.get_y(), w=w_img, h=h_img,
-                  alt_text=self.clean(chart_alt), title="Chart")
+                  alt_text=self.clean(chart_alt), title=self.tr("Chart"))
         pdf.set_y(pdf.get_y() + h_img + 1)
         if chart_note:
             self.write(chart_note, 8, "", 3.8)
-        self.write("Chart in words: " + chart_alt, 7, "", 3.4, 90)
+        self.write(self.tr("Chart in words:") + " " + chart_alt, 7, "", 3.4, 90)
         pdf.ln(1)
 
     def recommendations(self, recommendations):
-        self.write("Next steps", 11, "B", 6)
+        tr = self.tr
+        self.write(tr("Next steps"), 11, "B", 6)
         for k, rec in enumerate(recommendations, 1):
-            self.write(f"{k}. {rec['step']}", 9, "", 4.5)
+            self.write(f"{tr.digits(k)}. {rec['step']}", 9, "", 4.5)
             if rec.get("quote"):
                 source = rec.get("short") or _short(rec.get("citation", ""))
-                self.write(f"From the paper: \u201c{rec['quote']}\u201d ({source})", 7, "", 3.4, 90)
+                lead = tr("From the paper:") if tr.lang == "en" else tr("From the paper (in English):")
+                self.write(f"{lead} \u201c{rec['quote']}\u201d ({source})", 7, "", 3.4, 90)
         self.pdf.ln(1)
 
     def answers(self, answers):
@@ -369,7 +382,7 @@ class _Page:
         pdf = self.pdf
         if pdf.get_y() + 14 > pdf.page_break_trigger:
             pdf.add_page()
-        self.write(f"Your answers ({len(answers)})", 10, "B", 5.5)
+        self.write(self.tr("Your answers ({n})", n=self.tr.num(len(answers))), 10, "B", 5.5)
         wq, wa = self.width * 0.66, self.width * 0.34
         for q, a in answers:
             q, a = self.clean(q), self.clean(a)
@@ -380,7 +393,7 @@ class _Page:
             h = 3.6 * max(nq, na) + 0.8
             if pdf.get_y() + h > pdf.page_break_trigger:
                 pdf.add_page()
-                self.write("Your answers (continued)", 10, "B", 5.5)
+                self.write(self.tr("Your answers (continued)"), 10, "B", 5.5)
             y = pdf.get_y()
             self.font("", 7.5, q)
             pdf.multi_cell(wq - 2, 3.6, q, new_x="RIGHT", new_y="TOP", align="L")

@@ -214,13 +214,26 @@ def read_answers(app: str):
     return frame
 
 
-def answers_csv_bytes(app: str) -> bytes:
-    """The app's answers file as bytes (a header-only file if nobody has saved yet)."""
+def answers_csv_bytes(app: str, labels: dict | None = None) -> bytes:
+    """The app's answers file as bytes (a header-only file if nobody has saved yet).
+
+    ``labels`` (column id → words, e.g. in Bengali) rewrite the header cells as
+    ``"<words> [<id>]"``; the rows are the file's own. Without them, the file as stored.
+    """
     path = answers_path(app)
     if not path.exists():
-        return "Saved at [saved_at]\r\n".encode(ENCODING)
+        return f"{_header('saved_at', labels or {})}\r\n".encode(ENCODING)
     with _locked(path):
-        return path.read_bytes()
+        data = path.read_bytes()
+    if not labels:
+        return data
+    text = data.decode(ENCODING)
+    first, sep, rest = text.partition("\r\n")
+    header = next(csv.reader([first]), [])
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow(
+        [_header(_column_id(h), labels) if _column_id(h) in labels else h for h in header])
+    return (buf.getvalue() + sep + rest).encode(ENCODING)
 
 
 def log_error(where: str, exc: BaseException):
