@@ -51,7 +51,7 @@ def _case_messages() -> list[tuple[str, str]]:
 
 def data_messages() -> list[tuple[str, str]]:
     """(text, where) of every owner-facing text kept in data files."""
-    from sme_teach import cases, measures
+    from sme_teach import cases, frameworks, measures
 
     out: list[tuple[str, str]] = []
     inst = measures.load_instrument()
@@ -68,6 +68,10 @@ def data_messages() -> list[tuple[str, str]]:
             out.append((n["label"], f"alliance model: {layer} {n['id']}"))
             if layer in ("alliance", "moderator_1", "moderator_2"):
                 out.append((n["definition"], f"alliance model: {layer} {n['id']} definition"))
+    # the course's legal cautions, shown first among the planner's next steps (cases.alliance_plan)
+    model = frameworks.load("alliance_fsa")
+    out += [(d["owner_caveat"], f"alliance model: {n} caution") for n, d in model.nodes(data=True)
+            if d.get("owner_caveat")]
     out += [(v, "answer scale") for v in cases.ANSWER_LABELS.values()]
     out += [(v, f"readiness band {k}") for k, v in cases.BAND_WORDS.items()]
     out += [(v, f"destination factor {k}") for k, v in cases.DESTINATION_FACTOR_LABELS.items()]
