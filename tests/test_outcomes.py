@@ -107,6 +107,12 @@ def _sme_calls(source: str):
     ``from sme_teach import measures``, or ``fsts`` after ``from sme_teach.measures import fsts``."""
     import ast
 
+    # IPython syntax is not Python: a %%cell magic's body is the cell's code (lessons fold solutions with
+    # %%solution), a %line magic or !shell line uses nothing of sme_teach
+    lines = source.splitlines()
+    if lines and lines[0].startswith("%%"):
+        lines = lines[1:]
+    source = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in lines)
     try:
         tree = ast.parse(source)
     except SyntaxError:
