@@ -395,3 +395,86 @@ def _cmdline(pid: int) -> bytes:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return b""
+
+
+def test_dask_task_carries_the_files_and_the_restored_notebook(graded, tmp_path):
+    """What a worker on another machine gets: no course path it must read, the hidden tests already back."""
+    from sme_teach.grading import _dask
+    from sme_teach.grading._course import course_directory, load_config
+    from sme_teach.grading._discover import discover
+    from sme_teach.grading._plan import plan
+    from sme_teach.grading._run import sanitizer
+
+    course, _, _, _ = graded
+    copy = _ungraded_copy(course, tmp_path / "course")
+    config = load_config(copy)
+    coursedir = course_directory(copy, config, assignment_id="ps1")
+    subs, _ = discover(coursedir, "ps1", ["sol"])
+    task = plan(coursedir, config, "ps1", subs, copy / "grading_log.jsonl").tasks[0]
+    config.Exporter.default_preprocessors = []
+    packed = _dask.pack(task, sanitizer(config))
+    assert set(packed["files"]) == {"timestamp.txt"}, "the submission's files, never a notebook"
+    assert not any(str(copy) in repr(v) for k, v in packed.items() if k not in ("prepared",)), \
+        "no course path the worker would have to read"
+    [(nb_id, text, resources, notes)] = packed["prepared"]
+    assert nb_id == "ps1" and mc.HIDDEN_MARKER in text, "OverwriteCells ran here, from the gradebook"
+    assert json.loads(json.dumps(resources)) == resources, "plain data only"
+    # what comes back lands inside the staging folder only
+    dest = tmp_path / "staging"
+    outside = tmp_path / "escaped.txt"
+    _dask.unpack({"files": {"out/a.csv": (b"1,2\n", 0o100644), "../escaped.txt": (b"x", 0o100644)},
+                  "dirs": ["out", "empty"]}, dest)
+    assert (dest / "out" / "a.csv").read_bytes() == b"1,2\n" and (dest / "empty").is_dir()
+    assert not outside.exists()
+
+
+def test_dask_scheduler_address_from_flag_config_or_environment(monkeypatch):
+    from sme_teach import SmeTeachError
+    from sme_teach.grading._dask import scheduler_address
+
+    monkeypatch.delenv("SME_TEACH_SCHEDULER", raising=False)
+    assert scheduler_address(None, {}) is None
+    assert scheduler_address(None, {"SmeTeach": {"scheduler": "tcp://h:8786"}}) == "tcp://h:8786"
+    assert scheduler_address("tcp://other:1", {"SmeTeach": {"scheduler": "tcp://h:8786"}}) == "tcp://other:1"
+    monkeypatch.setenv("SME_TEACH_SCHEDULER", "tcp://env:8786")
+    assert scheduler_address(None, {}) == "tcp://env:8786"
+    assert scheduler_address("local", {}) is None
+    with pytest.raises(SmeTeachError, match="expected tcp://HOST:PORT"):
+        scheduler_address("grader", {})
+
+
+def test_dask_unreachable_scheduler_says_what_to_do(graded, tmp_path):
+    pytest.importorskip("distributed")
+    from sme_teach import SmeTeachError, grading
+
+    course, _, _, _ = graded
+    copy = _ungraded_copy(course, tmp_path / "course")
+    from conftest import free_port
+
+    port = free_port()
+    import dask
+
+    with dask.config.set({"distributed.comm.timeouts.connect": "3s"}), \
+            pytest.raises(SmeTeachError, match="cannot reach the Dask scheduler"):
+        grading.grade("ps1", copy, students=["sol"], progress=False, scheduler=f"tcp://127.0.0.1:{port}")
+    assert not (copy / "grading_log.jsonl").exists() or not _log(copy)
+
+
+def test_dask_in_process_worker_grades_like_the_local_pool(graded, tmp_path):
+    """The worker side (plugin, warm sandboxed kernels, files back) in this process, where coverage sees it."""
+    distributed = pytest.importorskip("distributed")
+    from sme_teach import grading
+
+    course, _, _, _ = graded
+    copy = _ungraded_copy(course, tmp_path / "course")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        run = grading.grade("ps1", copy, students=["sol", "part"], progress=False, timeout=TIMEOUT,
+                            scheduler=cluster.scheduler_address)
+        with distributed.Client(cluster, set_as_default=False) as client:
+            assert "sme-teach-grading" not in client.run(lambda dask_worker: list(dask_worker.plugins))[
+                next(iter(cluster.scheduler_info["workers"]))], "the plugin is torn down after the run"
+    assert [o.status for o in run.outcomes] == ["graded", "graded"]
+    reference = _grades(course)
+    assert _grades(copy) == {s: reference[s] for s in ("sol", "part")}
+    assert run.cluster["workers"] and "Dask cluster" in run.summary()

@@ -178,7 +178,7 @@ def _killed_reason(exc, workers: list) -> str:
 
 
 def run(tasks: list, config, *, scheduler: str, warm_imports, zygote: bool, sandbox: bool, on_result,
-        on_status=None, on_event=None, connect_timeout: float = 30, worker_timeout: float = 120) -> dict:
+        on_status=None, on_event=None, connect_timeout: float | None = None, worker_timeout: float = 120) -> dict:
     """Grade ``tasks`` on the Dask cluster at ``scheduler``; ``on_result(result, task)`` for each, in
     this process, as it finishes (the caller records). ``on_status(text)`` gets the cluster's workers
     and throughput, ``on_event(text)`` workers joining and leaving. Returns what the cluster did."""
@@ -191,7 +191,8 @@ def run(tasks: list, config, *, scheduler: str, warm_imports, zygote: bool, sand
     on_status = on_status or (lambda text: None)
     on_event = on_event or (lambda text: None)
     try:
-        client = distributed.Client(scheduler, timeout=connect_timeout, set_as_default=False)
+        kw = {} if connect_timeout is None else {"timeout": connect_timeout}  # else distributed.comm.timeouts.connect
+        client = distributed.Client(scheduler, set_as_default=False, **kw)
     except (OSError, TimeoutError) as exc:
         raise GradingError(f"cannot reach the Dask scheduler at {scheduler} ({type(exc).__name__}: {exc}); "
                            "start it with `dask scheduler` on that machine, check the address and port "
