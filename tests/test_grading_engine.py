@@ -478,3 +478,44 @@ def test_dask_in_process_worker_grades_like_the_local_pool(graded, tmp_path):
     reference = _grades(course)
     assert _grades(copy) == {s: reference[s] for s in ("sol", "part")}
     assert run.cluster["workers"] and "Dask cluster" in run.summary()
+
+
+def test_dask_trusted_checks_of_a_course_assignment_score_as_locally(tmp_path):
+    """The course's own assignments check answers in a checker kernel (trusted mode): on a Dask worker the
+    checker zygote and the sandboxed kernel work together as in the local pool, cell by cell."""
+    distributed = pytest.importorskip("distributed")
+    import hostile
+
+    from sme_teach import grading
+    from sme_teach.grading._plan import plan_modes
+
+    assignment = "a1_stages_networks"
+    course = tmp_path / "local"
+    shutil.copytree(REPO / "assignments", course, ignore=shutil.ignore_patterns(
+        "release", "submitted", "autograded", "feedback", "gradebook.db", "reports", "grading_log.*",
+        ".ipynb_checkpoints"))
+    grading.release(assignment, course, exchange=False)
+    assert {m for m, _ in plan_modes(course / "source" / assignment).values()} == {"trusted"}
+    hostile.write_class(course, assignment, cases=("good", "patched"))
+    copy = tmp_path / "dask"
+    shutil.copytree(course, copy)
+    local = grading.grade(assignment, course, jobs=1, timeout=30, progress=False)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        remote = grading.grade(assignment, copy, timeout=30, progress=False, scheduler=cluster.scheduler_address)
+
+    def cells(c):
+        import warnings
+
+        from nbgrader.api import Gradebook
+
+        with warnings.catch_warnings(), Gradebook(f"sqlite:///{c}/gradebook.db") as gb:
+            warnings.simplefilter("ignore")
+            return {s.student_id: sorted((g.name, g.auto_score, g.needs_manual_grade) for g in s.notebooks[0].grades)
+                    for s in gb.assignment_submissions(assignment)}
+
+    assert cells(copy) == cells(course) and len(cells(course)) == 2
+    by = {o.student: o for o in local.outcomes}
+    for o in remote.outcomes:
+        assert (o.status, o.score, o.mode, o.notes) == (by[o.student].status, by[o.student].score,
+                                                        by[o.student].mode, by[o.student].notes), o.student
