@@ -10,7 +10,8 @@ their preprocessors as a list of one-step classes):
    notebooks not handed in), and per notebook where its test cells run (:mod:`._checker`: ``trusted``
    — in a checker kernel on the answers as data — or ``nbgrader``);
 3. **run** (:mod:`._run`) — *workers, parallel*: stage, sanitize, execute on a warm kernel forked inside
-   the worker's bubblewrap sandbox (:mod:`._sandbox`, :mod:`._kernels`), post-process;
+   the worker's bubblewrap sandbox (:mod:`._sandbox`, :mod:`._kernels`), post-process — in local worker
+   processes, or with ``scheduler`` on a Dask cluster's workers (:mod:`._dask`: the same code per worker);
 4. **record** (:mod:`._record`) — *parent, serial*: ``SaveAutoGrades, AssignLatePenalties,
    CheckCellMetadata`` (the only gradebook writes), write, atomically rename into ``autograded/`` and only
    then append a line to ``grading_log.jsonl`` (:mod:`._log`).
