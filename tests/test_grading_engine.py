@@ -468,7 +468,7 @@ def test_dask_in_process_worker_grades_like_the_local_pool(graded, tmp_path):
     course, _, _, _ = graded
     copy = _ungraded_copy(course, tmp_path / "course")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster:
+                                  dashboard_address=":0") as cluster:
         run = grading.grade("ps1", copy, students=["sol", "part"], progress=False, timeout=TIMEOUT,
                             scheduler=cluster.scheduler_address)
         with distributed.Client(cluster, set_as_default=False) as client:
@@ -501,7 +501,7 @@ def test_dask_trusted_checks_of_a_course_assignment_score_as_locally(tmp_path):
     shutil.copytree(course, copy)
     local = grading.grade(assignment, course, jobs=1, timeout=30, progress=False)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster:
+                                  dashboard_address=":0") as cluster:
         remote = grading.grade(assignment, copy, timeout=30, progress=False, scheduler=cluster.scheduler_address)
 
     def cells(c):

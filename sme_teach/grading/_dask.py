@@ -391,6 +391,11 @@ class GradingPlugin(WorkerPlugin):
 
             require()
         slot, self._slot = _claim_slot()
+        # a worker killed with this slot (SIGKILL, out of memory) could not remove its sandbox folder
+        import shutil
+
+        for stale in Path(os.environ.get("TMPDIR", "/tmp")).glob(f"sme-sandbox-{slot}-*"):
+            shutil.rmtree(stale, ignore_errors=True)
         _run._worker_init(self.config, self.warm_imports, None, self.zygote, self.sandbox, None, self.checkers,
                           slot=slot)
         _logger().info("sme-teach grading state ready in %.1f s (sandbox %s)", time.perf_counter() - t0, slot)
