@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unsafe-no-sandbox", action="store_true",
                    help="run student notebooks WITHOUT the OS sandbox (bubblewrap): they can then read the course, "
                         "the gradebook and classmates' work — only for notebooks you trust")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="grade on a Dask cluster: the scheduler's address, e.g. tcp://HOST:8786 (default: "
+                        "c.SmeTeach.scheduler in nbgrader_config.py, else local; 'local' forces the local pool)")
     p.add_argument("--checks", choices=("auto", "nbgrader"), default="auto",
                    help="where test cells run: auto (default) = tests that read data only run in a separate checker "
                         "kernel no student code touched; nbgrader = in the student's kernel, as nbgrader does")
@@ -97,7 +100,7 @@ def _run(args) -> int:
     if args.command == "grade":
         run = grading.grade(args.assignment, args.course, jobs=args.jobs, timeout=args.timeout, force=args.force,
                             students=args.student, progress=not args.no_progress,
-                            sandbox=not args.unsafe_no_sandbox, checks=args.checks)
+                            sandbox=not args.unsafe_no_sandbox, checks=args.checks, scheduler=args.scheduler)
         print(run.summary())
         print(grading.format_student_scores(grading.student_scores(args.assignment, args.course)))
         return 1 if run.failed else 0

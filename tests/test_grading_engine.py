@@ -251,3 +251,279 @@ def test_resume_after_sigkill_grades_only_whats_missing(tmp_path):
     assert {s: g["score"] for s, g in grades.items()} == {f"s{i}": 8.0 for i in range(3)}
     assert all(g["n_grades"] == 6 for g in grades.values()), "no duplicated grades"
     assert not list((course / "autograded").glob("*/*.grading-*"))
+
+
+# ---------------------------------------------------------------------------- on a Dask cluster
+# A real `dask scheduler` and two `dask worker` processes on loopback grade copies of the class graded
+# above (its gradebook emptied of submissions), once as is and once while a worker is SIGKILLed in the
+# middle of a submission; the local run of `graded` is the reference, cell by cell.
+
+@pytest.fixture(scope="module")
+def dask_cluster(tmp_path_factory):
+    """(scheduler address, [nanny processes]) of a 2-worker cluster on 127.0.0.1."""
+    pytest.importorskip("distributed")
+    base = tmp_path_factory.mktemp("dask")
+    scheduler_file = base / "scheduler.json"
+    common = ["--no-dashboard", "--host", "127.0.0.1"]
+    procs = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--port", "0", "--scheduler-file", str(scheduler_file),
+                               *common], cwd=base, env=_env(), stdout=subprocess.DEVNULL,
+                              stderr=open(base / "scheduler.log", "w"))]
+    for i in range(2):
+        procs.append(subprocess.Popen(
+            [str(BIN / "dask"), "worker", "--scheduler-file", str(scheduler_file), "--nthreads", "1", "--nworkers", "1",
+             "--memory-limit", "0", "--death-timeout", "60", "--local-directory", str(base / f"w{i}"),
+             "--preload", "sme_teach.grading._dask", *common],
+            cwd=base, env=_env(), stdout=subprocess.DEVNULL, stderr=open(base / f"worker{i}.log", "w")))
+    try:
+        deadline = time.monotonic() + 60
+        while not scheduler_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        address = json.loads(scheduler_file.read_text())["address"]
+        from distributed import Client
+
+        with Client(address, set_as_default=False, timeout=60) as client:
+            client.wait_for_workers(2, timeout=120)
+        yield address, procs
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _ungraded_copy(course: Path, dest: Path) -> Path:
+    """The graded course as it was before grading: same submissions, no grades, no log, no autograded/."""
+    import warnings
+
+    from nbgrader.api import Gradebook
+
+    shutil.copytree(course, dest, ignore=shutil.ignore_patterns("autograded", "feedback", "grading_log.*", "reports"))
+    with warnings.catch_warnings(), Gradebook(f"sqlite:///{dest}/gradebook.db") as gb:
+        warnings.simplefilter("ignore")
+        for sub in list(gb.assignment_submissions("ps1")):
+            gb.remove_submission("ps1", sub.student_id)
+        assert not gb.assignment_submissions("ps1")
+    return dest
+
+
+def _log(course: Path) -> list:
+    return [json.loads(line) for line in (course / "grading_log.jsonl").read_text().splitlines()]
+
+
+def test_dask_cluster_grades_exactly_as_the_local_pool(graded, dask_cluster, tmp_path):
+    from sme_teach import cli
+
+    course, _, local_log, _ = graded
+    address, _ = dask_cluster
+    copy = _ungraded_copy(course, tmp_path / "course")
+    code = cli.main(["grade", "ps1", "--course", str(copy), "--scheduler", address, "--timeout", str(TIMEOUT),
+                     "--no-progress"])
+    assert code == 1, "broken and crash fail on the cluster as locally"
+    assert _grades(copy) == _grades(course), "every cell's score, comment and late penalty as the local run"
+    log = _log(copy)
+    assert sorted(r["student"] for r in log) == sorted(local_log), "one line per submission"
+    for rec in log:
+        assert (rec["status"], rec["score"], rec["reason"]) == \
+            (local_log[rec["student"]]["status"], local_log[rec["student"]]["score"], local_log[rec["student"]]["reason"])
+    assert len({r["worker"] for r in log if r["worker"]}) == 2, "both workers graded"
+    assert all(r["worker"].startswith("tcp://127.0.0.1:") for r in log if r["status"] == "graded")
+    nb = nbformat.read(copy / "autograded" / "sol" / "ps1" / "ps1.ipynb", as_version=4)
+    assert mc.HIDDEN_MARKER in "".join(c.source for c in nb.cells)
+    assert (copy / "autograded" / "sol" / "ps1" / "timestamp.txt").is_file(), "the staged files came back"
+    assert not list((copy / "autograded").glob("*/*.grading-*")), "no staging folders left"
+
+
+def test_dask_worker_killed_mid_submission_loses_nothing(graded, dask_cluster, tmp_path):
+    from distributed import Client
+
+    from sme_teach.grading._dask import TOPIC
+
+    course, _, local_log, _ = graded
+    address, _ = dask_cluster
+    copy = _ungraded_copy(course, tmp_path / "course")
+    students = ["loop", "sol", "part"]  # "loop" runs TIMEOUT seconds: the kill lands inside it
+    with Client(address, set_as_default=False, timeout=30) as client:
+        before = {msg["key"] for _, msg in client.get_events(TOPIC)}  # the earlier run's
+    proc = subprocess.Popen([str(BIN / "sme-teach"), "grade", "ps1", "--course", str(copy), "--scheduler", address,
+                             "--timeout", str(TIMEOUT), "--no-progress", *[f"--student={s}" for s in students]],
+                            env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with Client(address, set_as_default=False, timeout=30) as client:
+        victim, deadline = None, time.monotonic() + 120
+        while victim is None and time.monotonic() < deadline and proc.poll() is None:
+            victim = next((msg["worker"] for _, msg in client.get_events(TOPIC)
+                           if msg["key"].startswith("sme-grade-ps1-loop-") and msg["key"] not in before), None)
+            time.sleep(0.2)
+        assert victim is not None, "the loop submission never started on a worker"
+        pid = client.run(os.getpid, workers=[victim])[victim]
+        time.sleep(2)  # inside the looping cell (it runs TIMEOUT s)
+        assert proc.poll() is None
+        sandboxed = _descendants(pid)
+        assert any(b"bwrap" in _cmdline(p) for p in sandboxed), "the worker runs its kernels in bubblewrap"
+        os.kill(pid, signal.SIGKILL)
+        out, err = proc.communicate(timeout=240)
+        assert proc.returncode == 0, out + err[-3000:]
+        # the sandbox, its zygote and kernels died with the worker (bubblewrap --die-with-parent)
+        left = [p for p in sandboxed if Path(f"/proc/{p}").exists()]
+        assert not left, [_cmdline(p) for p in left]
+    grades, reference = _grades(copy), _grades(course)
+    assert grades == {s: reference[s] for s in students}, "nothing lost: every cell as the local run"
+    assert all(g["n_grades"] == 6 for g in grades.values()), "no duplicated grades"
+    log = _log(copy)
+    assert sorted(r["student"] for r in log) == sorted(students), "exactly one log line per submission"
+    loop = next(r for r in log if r["student"] == "loop")
+    assert loop["score"] == local_log["loop"]["score"] and loop["worker"] != victim
+    assert any(f"grading worker {victim} was lost" in n for n in loop["notes"]), loop["notes"]
+    assert f"Dask worker {victim} left" in err
+    assert "1 submission(s) lost a worker and were graded again" in out
+    assert not list((copy / "autograded").glob("*/*.grading-*"))
+
+
+def _descendants(pid: int) -> list:
+    children = {}
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(proc.name))
+    out, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def test_dask_task_carries_the_files_and_the_restored_notebook(graded, tmp_path):
+    """What a worker on another machine gets: no course path it must read, the hidden tests already back."""
+    from sme_teach.grading import _dask
+    from sme_teach.grading._course import course_directory, load_config
+    from sme_teach.grading._discover import discover
+    from sme_teach.grading._plan import plan
+    from sme_teach.grading._run import sanitizer
+
+    course, _, _, _ = graded
+    copy = _ungraded_copy(course, tmp_path / "course")
+    config = load_config(copy)
+    coursedir = course_directory(copy, config, assignment_id="ps1")
+    subs, _ = discover(coursedir, "ps1", ["sol"])
+    task = plan(coursedir, config, "ps1", subs, copy / "grading_log.jsonl").tasks[0]
+    config.Exporter.default_preprocessors = []
+    packed = _dask.pack(task, sanitizer(config))
+    assert set(packed["files"]) == {"timestamp.txt"}, "the submission's files, never a notebook"
+    assert not any(str(copy) in repr(v) for k, v in packed.items() if k not in ("prepared",)), \
+        "no course path the worker would have to read"
+    [(nb_id, text, resources, notes)] = packed["prepared"]
+    assert nb_id == "ps1" and mc.HIDDEN_MARKER in text, "OverwriteCells ran here, from the gradebook"
+    assert json.loads(json.dumps(resources)) == resources, "plain data only"
+    # what comes back lands inside the staging folder only
+    dest = tmp_path / "staging"
+    outside = tmp_path / "escaped.txt"
+    _dask.unpack({"files": {"out/a.csv": (b"1,2\n", 0o100644), "../escaped.txt": (b"x", 0o100644)},
+                  "dirs": ["out", "empty"]}, dest)
+    assert (dest / "out" / "a.csv").read_bytes() == b"1,2\n" and (dest / "empty").is_dir()
+    assert not outside.exists()
+
+
+def test_dask_scheduler_address_from_flag_config_or_environment(monkeypatch):
+    from sme_teach import SmeTeachError
+    from sme_teach.grading._dask import scheduler_address
+
+    monkeypatch.delenv("SME_TEACH_SCHEDULER", raising=False)
+    assert scheduler_address(None, {}) is None
+    assert scheduler_address(None, {"SmeTeach": {"scheduler": "tcp://h:8786"}}) == "tcp://h:8786"
+    assert scheduler_address("tcp://other:1", {"SmeTeach": {"scheduler": "tcp://h:8786"}}) == "tcp://other:1"
+    monkeypatch.setenv("SME_TEACH_SCHEDULER", "tcp://env:8786")
+    assert scheduler_address(None, {}) == "tcp://env:8786"
+    assert scheduler_address("local", {}) is None
+    with pytest.raises(SmeTeachError, match="expected tcp://HOST:PORT"):
+        scheduler_address("grader", {})
+
+
+def test_dask_unreachable_scheduler_says_what_to_do(graded, tmp_path):
+    pytest.importorskip("distributed")
+    from sme_teach import SmeTeachError, grading
+
+    course, _, _, _ = graded
+    copy = _ungraded_copy(course, tmp_path / "course")
+    from conftest import free_port
+
+    port = free_port()
+    import dask
+
+    with dask.config.set({"distributed.comm.timeouts.connect": "3s"}), \
+            pytest.raises(SmeTeachError, match="cannot reach the Dask scheduler"):
+        grading.grade("ps1", copy, students=["sol"], progress=False, scheduler=f"tcp://127.0.0.1:{port}")
+    assert not (copy / "grading_log.jsonl").exists() or not _log(copy)
+
+
+def test_dask_in_process_worker_grades_like_the_local_pool(graded, tmp_path):
+    """The worker side (plugin, warm sandboxed kernels, files back) in this process, where coverage sees it."""
+    distributed = pytest.importorskip("distributed")
+    from sme_teach import grading
+
+    course, _, _, _ = graded
+    copy = _ungraded_copy(course, tmp_path / "course")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=":0") as cluster:
+        run = grading.grade("ps1", copy, students=["sol", "part"], progress=False, timeout=TIMEOUT,
+                            scheduler=cluster.scheduler_address)
+        with distributed.Client(cluster, set_as_default=False) as client:
+            assert "sme-teach-grading" not in client.run(lambda dask_worker: list(dask_worker.plugins))[
+                next(iter(cluster.scheduler_info["workers"]))], "the plugin is torn down after the run"
+    assert [o.status for o in run.outcomes] == ["graded", "graded"]
+    reference = _grades(course)
+    assert _grades(copy) == {s: reference[s] for s in ("sol", "part")}
+    assert run.cluster["workers"] and "Dask cluster" in run.summary()
+
+
+def test_dask_trusted_checks_of_a_course_assignment_score_as_locally(tmp_path):
+    """The course's own assignments check answers in a checker kernel (trusted mode): on a Dask worker the
+    checker zygote and the sandboxed kernel work together as in the local pool, cell by cell."""
+    distributed = pytest.importorskip("distributed")
+    import hostile
+
+    from sme_teach import grading
+    from sme_teach.grading._plan import plan_modes
+
+    assignment = "a1_stages_networks"
+    course = tmp_path / "local"
+    shutil.copytree(REPO / "assignments", course, ignore=shutil.ignore_patterns(
+        "release", "submitted", "autograded", "feedback", "gradebook.db", "reports", "grading_log.*",
+        ".ipynb_checkpoints"))
+    grading.release(assignment, course, exchange=False)
+    assert {m for m, _ in plan_modes(course / "source" / assignment).values()} == {"trusted"}
+    hostile.write_class(course, assignment, cases=("good", "patched"))
+    copy = tmp_path / "dask"
+    shutil.copytree(course, copy)
+    local = grading.grade(assignment, course, jobs=1, timeout=30, progress=False)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=":0") as cluster:
+        remote = grading.grade(assignment, copy, timeout=30, progress=False, scheduler=cluster.scheduler_address)
+
+    def cells(c):
+        import warnings
+
+        from nbgrader.api import Gradebook
+
+        with warnings.catch_warnings(), Gradebook(f"sqlite:///{c}/gradebook.db") as gb:
+            warnings.simplefilter("ignore")
+            return {s.student_id: sorted((g.name, g.auto_score, g.needs_manual_grade) for g in s.notebooks[0].grades)
+                    for s in gb.assignment_submissions(assignment)}
+
+    assert cells(copy) == cells(course) and len(cells(course)) == 2
+    by = {o.student: o for o in local.outcomes}
+    for o in remote.outcomes:
+        assert (o.status, o.score, o.mode, o.notes) == (by[o.student].status, by[o.student].score,
+                                                        by[o.student].mode, by[o.student].notes), o.student

@@ -10,7 +10,8 @@ their preprocessors as a list of one-step classes):
    notebooks not handed in), and per notebook where its test cells run (:mod:`._checker`: ``trusted``
    — in a checker kernel on the answers as data — or ``nbgrader``);
 3. **run** (:mod:`._run`) — *workers, parallel*: stage, sanitize, execute on a warm kernel forked inside
-   the worker's bubblewrap sandbox (:mod:`._sandbox`, :mod:`._kernels`), post-process;
+   the worker's bubblewrap sandbox (:mod:`._sandbox`, :mod:`._kernels`), post-process — in local worker
+   processes, or with ``scheduler`` on a Dask cluster's workers (:mod:`._dask`: the same code per worker);
 4. **record** (:mod:`._record`) — *parent, serial*: ``SaveAutoGrades, AssignLatePenalties,
    CheckCellMetadata`` (the only gradebook writes), write, atomically rename into ``autograded/`` and only
    then append a line to ``grading_log.jsonl`` (:mod:`._log`).
@@ -47,7 +48,7 @@ DEFAULT_WARM_IMPORTS = ("numpy", "pandas", "sme_teach", "sme_teach.grading")
 def grade(assignment: str, course=None, *, jobs: int | None = None, timeout: int | None = None,
           force: bool = False, students=None, progress: bool = True,
           warm_imports=DEFAULT_WARM_IMPORTS, zygote: bool | None = None, sandbox: bool = True,
-          checks: str = "auto") -> GradeRun:
+          checks: str = "auto", scheduler: str | None = None) -> GradeRun:
     """Autograde every submission ``submitted/<student>/<assignment>/`` of ``course`` in parallel.
 
     Scores, the gradebook and ``autograded/`` are those ``nbgrader autograde`` produces; failures
@@ -68,6 +69,11 @@ def grade(assignment: str, course=None, *, jobs: int | None = None, timeout: int
     checks : ``"auto"`` (default): test cells that only read data run in a checker kernel where no
         student code ran (:mod:`sme_teach.grading._checker`), the others as nbgrader runs them;
         ``"nbgrader"``: every test cell in the student's kernel, as ``nbgrader autograde`` does.
+    scheduler : a Dask scheduler address (``tcp://HOST:8786``) to run the notebooks on that cluster's
+        workers instead of ``jobs`` local processes (:mod:`sme_teach.grading._dask`; needs the ``dask``
+        extra); default ``c.SmeTeach.scheduler`` of the course's config, else ``$SME_TEACH_SCHEDULER``,
+        else local. ``"local"`` grades locally whatever the config says. This process still plans and
+        records (the only gradebook writer); each worker needs the sandbox.
     """
     from ._kernels import enabled as zygote_enabled
 
@@ -75,12 +81,15 @@ def grade(assignment: str, course=None, *, jobs: int | None = None, timeout: int
     if checks not in ("auto", NBGRADER):
         raise SmeTeachError(f"checks must be 'auto' or 'nbgrader', got {checks!r}")
     zygote = zygote_enabled(zygote)
-    if sandbox:
+    course = find_course(course)
+    config = load_config(course)
+    from ._dask import scheduler_address
+
+    scheduler = scheduler_address(scheduler, config)
+    if sandbox and scheduler is None:  # on a cluster each worker checks its own (_dask._check_workers)
         from ._sandbox import require
 
         require()
-    course = find_course(course)
-    config = load_config(course)
     if timeout is not None:
         config.Execute.timeout = int(timeout)
     # as nbgrader: the course folder is importable (late-penalty plugins, preprocessors live there)
@@ -89,14 +98,15 @@ def grade(assignment: str, course=None, *, jobs: int | None = None, timeout: int
         sys.path.insert(0, str(course))
     try:
         return _grade(assignment, course, config, jobs=jobs, force=force, students=students, progress=progress,
-                      warm_imports=warm_imports, zygote=zygote, sandbox=sandbox, checks=checks, started=started)
+                      warm_imports=warm_imports, zygote=zygote, sandbox=sandbox, checks=checks, started=started,
+                      scheduler=scheduler)
     finally:
         if added and str(course) in sys.path:
             sys.path.remove(str(course))
 
 
 def _grade(assignment, course, config, *, jobs, force, students, progress, warm_imports, zygote, sandbox, checks,
-           started) -> GradeRun:
+           started, scheduler=None) -> GradeRun:
     from nbgrader.api import Gradebook, MissingEntry
     from tqdm.auto import tqdm
 
@@ -125,12 +135,23 @@ def _grade(assignment, course, config, *, jobs, force, students, progress, warm_
         outcomes.append(recorder.record(result, task))
         bar.update(1)
 
-    jobs = max(1, min(jobs or len(os.sched_getaffinity(0)), len(steps.tasks) or 1))
-    run(steps.tasks, config, jobs=jobs, warm_imports=warm_imports, zygote=zygote, sandbox=sandbox,
-        on_result=on_result)
+    cluster = {}
+    if scheduler is not None and steps.tasks:
+        from ._dask import run as run_on_cluster
+
+        def on_event(text):  # workers joining and leaving: always said, bar or not
+            bar.write(f"grading {assignment}: {text}", file=sys.stderr)
+
+        cluster = run_on_cluster(steps.tasks, config, scheduler=scheduler, warm_imports=warm_imports, zygote=zygote,
+                                 sandbox=sandbox, on_result=on_result, on_status=bar.set_postfix_str,
+                                 on_event=on_event)
+    elif steps.tasks:
+        jobs = max(1, min(jobs or len(os.sched_getaffinity(0)), len(steps.tasks) or 1))
+        run(steps.tasks, config, jobs=jobs, warm_imports=warm_imports, zygote=zygote, sandbox=sandbox,
+            on_result=on_result)
     bar.close()
     if outcomes or not log_path.with_name(CSV_NAME).exists():
         if log_path.exists():
             write_csv(log_path)
     return GradeRun(assignment, outcomes, steps.skipped, time.perf_counter() - started, log_path,
-                    sandboxed=bool(sandbox), modes=steps.modes, empty=empty)
+                    sandboxed=bool(sandbox), modes=steps.modes, empty=empty, cluster=cluster)

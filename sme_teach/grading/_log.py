@@ -39,6 +39,8 @@ class Outcome:
     #: where the test cells ran: "trusted" (a checker kernel) or "nbgrader" (the student's kernel)
     mode: str = ""
     sandboxed: bool = True
+    #: the Dask worker that graded it ("" for the local pool)
+    worker: str = ""
 
 
 @dataclasses.dataclass
@@ -55,6 +57,8 @@ class GradeRun:
     modes: dict = dataclasses.field(default_factory=dict)
     #: students whose submission folder holds no notebook: nothing recorded (as nbgrader)
     empty: list = dataclasses.field(default_factory=list)
+    #: on a Dask cluster: ``scheduler``, ``workers`` seen, ``events`` (time, joined/left, worker), ``lost``
+    cluster: dict = dataclasses.field(default_factory=dict)
 
     @property
     def failed(self) -> list:
@@ -66,6 +70,11 @@ class GradeRun:
                  f"in {self.seconds:.1f} s (log: {self.log_path})",
                  "  sandbox: every notebook ran in bubblewrap (no course, network or grader environment)"
                  if self.sandboxed else "  WARNING: graded WITHOUT the sandbox (--unsafe-no-sandbox)"]
+        if self.cluster:
+            events = "; ".join(f"{t} {what} {w}" for t, what, w in self.cluster.get("events", []))
+            lines.append(f"  Dask cluster {self.cluster['scheduler']}: {len(self.cluster['workers'])} worker(s) took "
+                         f"part, {self.cluster.get('lost', 0)} submission(s) lost a worker and were graded again"
+                         + (f"; {events}" if events else ""))
         for nb, (mode, why) in sorted(self.modes.items()):
             lines.append(f"  checks of {nb}.ipynb: {mode} ({why})")
         if self.empty:

@@ -82,7 +82,8 @@ def _record(result, task, coursedir, config, savers, permissions, log_path) -> O
     outcome = Outcome(student=task["student"], assignment=task["assignment"], status="graded",
                       seconds=round(result.get("seconds", 0.0), 3), fingerprint=task["fingerprint"],
                       notes=result.get("notes", []), sandboxed=bool(task.get("sandboxed", True)),
-                      mode=", ".join(sorted({m for m, _ in task.get("modes", {}).values()})))
+                      mode=", ".join(sorted({m for m, _ in task.get("modes", {}).values()})),
+                      worker=result.get("worker", ""))
     if result["status"] == "ok":
         try:
             _finish(result, task, coursedir, config, savers, permissions)

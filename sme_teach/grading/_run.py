@@ -130,21 +130,32 @@ def _kernel_env() -> dict:
     return env
 
 
-def _worker_init(config, warm_imports, parent_pid, zygote=True, sandbox=False, counter=None,
-                 checkers=True) -> None:
-    import nbformat  # noqa: F401  (imported once per worker)
+def sanitizer(cfg):
+    """nbgrader's first export pass: ``ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells,
+    CheckCellMetadata`` (``OverwriteCells`` reads the gradebook's source copy of locked and test cells)."""
     from nbconvert.exporters import NotebookExporter
+    from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells,
+                                        OverwriteKernelspec)
+
+    exporter = NotebookExporter(config=cfg)
+    for pp in (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata):
+        exporter.register_preprocessor(pp(config=cfg), enabled=True)
+    return exporter
+
+
+def _worker_init(config, warm_imports, parent_pid, zygote=True, sandbox=False, counter=None,
+                 checkers=True, slot=None) -> None:
+    """Set up this process's :data:`_W`. ``parent_pid`` None (a Dask worker): no watch on the parent,
+    the worker's plugin tears down; ``slot``: the sandbox number when no ``counter`` hands one out."""
+    import nbformat  # noqa: F401  (imported once per worker)
     from nbconvert.preprocessors import ClearMetadataPreprocessor
-    from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateIds, Execute, IgnorePattern,
-                                        LimitOutput, OverwriteCells, OverwriteKernelspec)
+    from nbgrader.preprocessors import Execute, IgnorePattern, LimitOutput
     from traitlets.config import Config
 
     _W.clear()
     cfg = Config(config)
     cfg.Exporter.default_preprocessors = []
-    exporter = NotebookExporter(config=cfg)
-    for pp in (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata):
-        exporter.register_preprocessor(pp(config=cfg), enabled=True)
+    exporter = sanitizer(cfg)
     _W.update(
         config=cfg, sanitizer=exporter, execute=Execute(config=cfg),
         post=[IgnorePattern(config=cfg), ClearMetadataPreprocessor(config=cfg), LimitOutput(config=cfg)],
@@ -159,6 +170,8 @@ def _worker_init(config, warm_imports, parent_pid, zygote=True, sandbox=False, c
         if counter is not None:
             with counter.get_lock():
                 index, counter.value = counter.value, counter.value + 1
+        elif slot is not None:
+            index = slot
         else:
             index = os.getpid() % 1000
         box = Sandbox.create(_W.workdir, worker=index)
@@ -182,11 +195,13 @@ def _worker_init(config, warm_imports, parent_pid, zygote=True, sandbox=False, c
     # student's running notebook: see _take_spare)
     _W.spare = _W.loop.create_task(_start_kernel("python3", warm=True))
     _W.loop.run_until_complete(asyncio.sleep(0.05))  # launch the first kernel now
+    _W.parent_pid = parent_pid
+    if parent_pid is None:  # a Dask worker: its plugin calls _worker_exit
+        return
     from multiprocessing.util import Finalize
 
     Finalize(None, _worker_exit, exitpriority=10)
     # If the grading parent dies (even SIGKILL), stop our kernels and exit instead of lingering.
-    _W.parent_pid = parent_pid
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
 
 
@@ -564,17 +579,18 @@ def _inspect(raw, nb_id: str, notes: list) -> None:
                      "attempt to read solutions or the gradebook")
 
 
-def _grade_in_worker(task: dict) -> dict:
+def _grade_in_worker(task: dict, grade_submission=None) -> dict:
     loop = _W.loop
     if _W.spare is None:
         _W.spare = loop.create_task(_start_kernel("python3", warm=True))
     t0 = time.perf_counter()
     try:
-        out = loop.run_until_complete(_grade_submission(task))
+        out = loop.run_until_complete((grade_submission or _grade_submission)(task))
         out.update(status="ok")
     except Exception as exc:  # recorded by the parent; never stops the batch
         out = {"status": "failed", "reason": reason(exc), "traceback": traceback.format_exc(), "notebooks": {}}
-        _rmtree(task["staging"])
+        if task.get("staging"):
+            _rmtree(task["staging"])
         for key in ("work", "checker_dir"):
             if task.get(key):
                 _rmtree(task[key])
@@ -607,8 +623,47 @@ def reason(exc: BaseException) -> str:
     return f"{name}: {str(exc)[:300]}"
 
 
-async def _grade_submission(task: dict) -> dict:
+def prepare_notebook(task: dict, nb_id: str, nb_path, sanitize, notes: list, missing: dict):
+    """Inspect the submitted file, sanitize it as nbgrader's first pass (``sanitize``: :func:`sanitizer`)
+    and note deleted grade cells; the notebook to execute and its resources."""
     import nbformat
+
+    text = Path(nb_path).read_text(encoding="utf-8", errors="replace")
+    if not text.strip():
+        raise SubmissionError(f"{nb_id}.ipynb is an empty file ({len(text)} bytes): hand in the saved notebook")
+    _inspect(nbformat.reads(text, as_version=4), nb_id, notes)
+    resources = {
+        "unique_key": nb_id, "output_files_dir": f"{nb_id}_files",
+        "nbgrader": {"student": task["student"], "assignment": task["assignment"], "notebook": nb_id,
+                     "db_url": task["db_url"]},
+    }
+    # sanitize exactly as nbgrader's first NotebookExporter pass, then re-read the written text
+    sanitized, resources = sanitize.from_filename(str(nb_path), resources=resources)
+    nb = nbformat.reads(sanitized, as_version=4)
+    present = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells
+               if c.metadata.get("nbgrader", {}).get("grade")}
+    gone = [g for g in task.get("grade_cells", {}).get(nb_id, []) if g not in present]
+    if gone:
+        missing[nb_id] = gone
+        notes.append(f"grade cells deleted from {nb_id}.ipynb: {', '.join(gone)} (0 points each)")
+    return nb, resources
+
+
+async def _run_notebook(task: dict, nb_id: str, nb, resources: dict, staging: Path, checker_dir: Path,
+                        notes: list) -> str:
+    """Execute one sanitized notebook in the worker's sandbox and post-process it; its text."""
+    import nbformat
+
+    resources["metadata"] = {"name": nb_id, "path": str(staging)}
+    mode = task.get("modes", {}).get(nb_id, (NBGRADER, ""))[0]
+    nb, resources = await _execute(nb, resources, task["student"], staging, notes, mode, checker_dir)
+    _limit_chars(nb, notes)
+    for pp in _W.post:
+        nb, resources = pp(nb, resources)
+    return nbformat.writes(nb)
+
+
+async def _grade_submission(task: dict) -> dict:
     from nbgrader.utils import find_all_files
 
     # run in a private folder outside the course (no relative path reaches source/, release/ or the
@@ -639,31 +694,8 @@ async def _grade_submission(task: dict) -> dict:
         box.own(staging)
     results, notes, missing = {}, [], {}
     for nb_id, nb_path in task["notebooks"]:
-        text = Path(nb_path).read_text(encoding="utf-8", errors="replace")
-        if not text.strip():
-            raise SubmissionError(f"{nb_id}.ipynb is an empty file ({len(text)} bytes): hand in the saved notebook")
-        _inspect(nbformat.reads(text, as_version=4), nb_id, notes)
-        resources = {
-            "unique_key": nb_id, "output_files_dir": f"{nb_id}_files",
-            "nbgrader": {"student": task["student"], "assignment": task["assignment"], "notebook": nb_id,
-                         "db_url": task["db_url"]},
-        }
-        # sanitize exactly as nbgrader's first NotebookExporter pass, then re-read the written text
-        sanitized, resources = _W.sanitizer.from_filename(nb_path, resources=resources)
-        nb = nbformat.reads(sanitized, as_version=4)
-        present = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells
-                   if c.metadata.get("nbgrader", {}).get("grade")}
-        gone = [g for g in task.get("grade_cells", {}).get(nb_id, []) if g not in present]
-        if gone:
-            missing[nb_id] = gone
-            notes.append(f"grade cells deleted from {nb_id}.ipynb: {', '.join(gone)} (0 points each)")
-        resources["metadata"] = {"name": nb_id, "path": str(staging)}
-        mode = task.get("modes", {}).get(nb_id, (NBGRADER, ""))[0]
-        nb, resources = await _execute(nb, resources, task["student"], staging, notes, mode, checker_dir)
-        _limit_chars(nb, notes)
-        for pp in _W.post:
-            nb, resources = pp(nb, resources)
-        results[nb_id] = nbformat.writes(nb)
+        nb, resources = prepare_notebook(task, nb_id, nb_path, _W.sanitizer, notes, missing)
+        results[nb_id] = await _run_notebook(task, nb_id, nb, resources, staging, checker_dir, notes)
     # what the notebook wrote comes back into the course, but never a link (it could point anywhere)
     if os.getppid() != _W.parent_pid:  # the grading run was killed: write nothing into the course
         os._exit(1)
@@ -675,3 +707,62 @@ async def _grade_submission(task: dict) -> dict:
         box.clean(live=_live_kernel_files())
     return {"notebooks": results, "notes": notes, "missing_cells": missing}
 
+
+
+#: what a Dask worker sends back of the files a notebook wrote (the rest is dropped, with a note)
+MAX_RETURNED_BYTES = 256 * 2**20
+
+
+async def grade_packed(packed: dict) -> dict:
+    """:func:`_grade_submission` for a task that carries its files (a Dask worker on another machine).
+
+    ``packed`` (:func:`sme_teach.grading._dask.pack`) holds the staged files as bytes and each notebook
+    already sanitized by the parent (which alone reads the gradebook); the result carries back, besides
+    the executed notebooks, the files the notebooks left in the staging folder (never a link)."""
+    import nbformat
+
+    box = _W.sandbox
+    if box is not None:
+        staging = box.staging()
+    else:
+        staging = Path(tempfile.mkdtemp(prefix="sme-grading-", dir=_W.workdir))
+    packed["work"] = str(staging)
+    for rel, (data, mode) in packed["files"].items():
+        dest = staging / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(data)
+        os.chmod(dest, mode & 0o777)
+    checker_dir = Path(tempfile.mkdtemp(prefix="chk-", dir=str(_W.checker_root)))
+    packed["checker_dir"] = str(checker_dir)
+    shutil.copytree(staging, checker_dir, dirs_exist_ok=True)
+    if box is not None:
+        box.own(staging)
+    results, notes = {}, []
+    for nb_id, text, resources, prep_notes in packed["prepared"]:
+        notes += prep_notes
+        nb = nbformat.reads(text, as_version=4)
+        results[nb_id] = await _run_notebook(packed, nb_id, nb, resources, staging, checker_dir, notes)
+    files, dirs, total = {}, [], 0
+    for dirname, subdirs, filenames in os.walk(staging):
+        subdirs[:] = [d for d in subdirs if not os.path.islink(os.path.join(dirname, d))]
+        rel_dir = os.path.relpath(dirname, staging)
+        if rel_dir != ".":
+            dirs.append(rel_dir)
+        for name in filenames:
+            path = os.path.join(dirname, name)
+            if os.path.islink(path) or not os.path.isfile(path):
+                continue
+            size = os.path.getsize(path)
+            if total + size > MAX_RETURNED_BYTES:
+                notes.append(f"{os.path.relpath(path, staging)} ({size:,} bytes) was not copied back from the "
+                             f"grading worker (more than {MAX_RETURNED_BYTES // 2**20} MiB of files)")
+                continue
+            total += size
+            with open(path, "rb") as fh:
+                files[os.path.relpath(path, staging)] = (fh.read(), os.stat(path).st_mode)
+    _rmtree(staging)
+    _rmtree(checker_dir)
+    if box is not None:
+        box.clean(live=_live_kernel_files())
+    return {"notebooks": results, "notes": notes, "missing_cells": packed["missing_cells"], "files": files,
+            "dirs": dirs}
