@@ -10,7 +10,7 @@ Score = killed / (mutants − equivalent ones), where killed includes timeouts (
 test hang is caught) and "no tests" counts as surviving. The raw score (equivalents not removed) is
 reported beside it.
 
-Usage: ``python scripts/mutate.py [--jobs N] [--report-only] [--retest-survivors] [TARGET ...]`` with
+Usage: ``python scripts/mutate.py [--jobs N] [--report-only] [--retest-survivors] [--resume] [TARGET ...]`` with
 targets from ``TARGETS`` (default: all); ``MUTATE_MODULES=_distance,_network`` limits the measures
 target to those modules. ``--jobs`` defaults to 1: the machine is shared.
 """
@@ -83,13 +83,36 @@ def _equivalents() -> dict:
     return found
 
 
+_SOURCES: dict = {}
+
+
+def _functions(path: Path) -> dict:
+    """function name -> source lines, of one of mutmut's mutated files (parsed once)."""
+    if path not in _SOURCES:
+        import ast
+
+        text = path.read_text()
+        lines = text.splitlines()
+        _SOURCES[path] = {node.name: lines[node.lineno - 1:node.end_lineno] for node in ast.walk(ast.parse(text))
+                          if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return _SOURCES[path]
+
+
 def _diff(name: str) -> str:
+    """The mutant's change against the original function, read from mutants/ (``mutmut show`` starts
+    a process per mutant: minutes for a few hundred survivors on a loaded machine)."""
+    import difflib
+
     try:
-        out = subprocess.run([str(Path(sys.executable).parent / "mutmut"), "show", name], cwd=REPO,
-                             capture_output=True, text=True, timeout=120)
-        return "\n".join(out.stdout.splitlines()[1:]).strip()
+        module, func = name.rsplit(".", 1)
+        funcs = _functions(REPO / "mutants" / (module.replace(".", "/") + ".py"))
+        orig = funcs[func.rsplit("__mutmut_", 1)[0] + "__mutmut_orig"]
+        mutant = funcs[func]
+        out = [line for line in difflib.unified_diff(orig, mutant, lineterm="", n=0)
+               if line[:1] in "+-" and not line.startswith(("+++", "---")) and "__mutmut_" not in line]
+        return "\n".join(out) or "(no textual change)"
     except Exception as exc:  # the report still lists the mutant
-        return f"(diff unavailable: {exc})"
+        return f"(diff unavailable: {exc!r})"
 
 
 def forget_survivors(name: str) -> list:
@@ -108,6 +131,12 @@ def forget_survivors(name: str) -> list:
                 reset.append(key)
         meta.write_text(json.dumps(data))
     return reset
+
+
+def untested(name: str) -> list:
+    """The target's mutants without a verdict yet (a run stopped early, or functions changed since)."""
+    patterns = TARGETS[name][1]
+    return sorted(k for k, v in _results()[0].items() if v is None and _matches(k, patterns))
 
 
 def _cpu_of_children() -> float:
@@ -198,13 +227,14 @@ def summarize(names, runs: dict, jobs: int) -> dict:
                   f"- mutants: {total} (killed {len(killed)}, surviving {len(live)}, explained equivalent {len(equiv)}"
                   + (f", not checked/other {len(other)}" if other else "") + ")",
                   f"- raw score (equivalents counted as surviving): {'n/a' if raw is None else f'{100 * raw:.1f} %'}"]
-        for key in (name, f"{name} (retest)"):
+        for key, label in ((name, "last full run"), (f"{name} (resumed)", "resumed after a stop"),
+                           (f"{name} (retest)", "re-tests of survivors")):
             if key in runs:
                 r = runs[key]
-                lines.append(f"- {'last full run' if key == name else 'last re-test of survivors'}: "
-                             f"{r['wall']:.0f} s wall, {r['cpu']:.0f} s CPU, load average {r['load'][0]:.1f} → "
-                             f"{r['load'][1]:.1f} ({r['when']})")
-        if not any(k in runs for k in (name, f"{name} (retest)")):
+                lines.append(f"- {label}: "
+                             f"{r['wall']:.0f} s wall, {r['cpu']:.0f} s CPU, load average {r['load'][0]} → "
+                             f"{r['load'][1]} ({r['when']})")
+        if not any(k in runs for k in (name, f"{name} (resumed)", f"{name} (retest)")):
             lines.append("- time: (report only)")
         lines.append("")
         lines += ["| module | mutants | killed | surviving | equivalent | score | seconds in mutants' tests |",
@@ -234,6 +264,8 @@ def main(argv=None) -> int:
     ap.add_argument("--report-only", action="store_true", help="summarize the last run without running mutmut")
     ap.add_argument("--retest-survivors", action="store_true",
                     help="test the surviving mutants of the last run again (after adding tests)")
+    ap.add_argument("--resume", action="store_true",
+                    help="test only the mutants without a verdict (after a run was stopped early)")
     args = ap.parse_args(argv)
     names = args.targets or list(TARGETS)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -242,14 +274,21 @@ def main(argv=None) -> int:
     if not args.report_only:
         for name in names:
             only = None
-            if args.retest_survivors:
-                only = forget_survivors(name)
-                print(f"[mutate] {name}: re-testing {len(only)} surviving mutants", flush=True)
+            if args.retest_survivors or args.resume:
+                only = (forget_survivors(name) if args.retest_survivors else []) + (untested(name) if args.resume else [])
+                only = sorted(set(only))
+                print(f"[mutate] {name}: testing {len(only)} mutants again or for the first time", flush=True)
             load0, when = os.getloadavg()[0], time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
             took, used = run_target(name, args.jobs, only_names=only)
-            runs[name if only is None else f"{name} (retest)"] = {
+            key = name if only is None else f"{name} (retest)" if args.retest_survivors else f"{name} (resumed)"
+            if key in runs and only is not None:  # several partial runs add up
+                took, used = took + runs[key]["wall"], used + runs[key]["cpu"]
+            runs[key] = {
                 "wall": round(took, 1), "cpu": round(used, 1), "load": [round(load0, 2), round(os.getloadavg()[0], 2)],
                 "when": when, "jobs": args.jobs}
+            # kept at once: the summary below can be interrupted without losing the timings
+            state = json.loads(previous.read_text()) if previous.exists() else {}
+            previous.write_text(json.dumps({**state, "runs": runs}, indent=2) + "\n")
     summary = summarize(list(TARGETS), runs, args.jobs)
     for name, t in summary["targets"].items():
         if not t["mutants"]:
