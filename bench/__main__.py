@@ -57,6 +57,18 @@ def render(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def mutation_scores() -> dict | None:
+    """The scores of the last `make mutate` (test-output/mutation/score.json; too slow to run here)."""
+    path = HERE.parent / "test-output" / "mutation" / "score.json"
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text())
+    return {"source": str(path.relative_to(HERE.parent)), "runs": data.get("runs", {}),
+            "targets": {name: {k: t.get(k) for k in ("score", "raw_score", "mutants", "killed", "survived",
+                                                     "equivalent", "not_checked_or_other", "seconds", "cpu_seconds")}
+                        for name, t in data.get("targets", {}).items()}}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("-k", default="", help="only benchmarks whose name contains this")
@@ -78,6 +90,7 @@ def main(argv=None) -> int:
         rows += produced
         print(f"  done in {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
     result = {"machine": machine(), "wall_seconds": round(time.perf_counter() - started, 1), "rows": rows}
+    result["mutation"] = mutation_scores()
     (HERE / "results.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
     print(render(rows))
     print(f"\nmachine: {result['machine']}; total {result['wall_seconds']} s; written to bench/results.json")

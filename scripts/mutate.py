@@ -10,7 +10,7 @@ Score = killed / (mutants − equivalent ones), where killed includes timeouts (
 test hang is caught) and "no tests" counts as surviving. The raw score (equivalents not removed) is
 reported beside it.
 
-Usage: ``python scripts/mutate.py [--jobs N] [--report-only] [--retest-survivors] [TARGET ...]`` with
+Usage: ``python scripts/mutate.py [--jobs N] [--report-only] [--retest-survivors] [--resume] [TARGET ...]`` with
 targets from ``TARGETS`` (default: all); ``MUTATE_MODULES=_distance,_network`` limits the measures
 target to those modules. ``--jobs`` defaults to 1: the machine is shared.
 """
@@ -83,62 +83,107 @@ def _equivalents() -> dict:
     return found
 
 
+_SOURCES: dict = {}
+
+
+def _functions(path: Path) -> dict:
+    """function name -> source lines, of one of mutmut's mutated files (parsed once)."""
+    if path not in _SOURCES:
+        import ast
+
+        text = path.read_text()
+        lines = text.splitlines()
+        _SOURCES[path] = {node.name: lines[node.lineno - 1:node.end_lineno] for node in ast.walk(ast.parse(text))
+                          if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return _SOURCES[path]
+
+
 def _diff(name: str) -> str:
+    """The mutant's change against the original function, read from mutants/ (``mutmut show`` starts
+    a process per mutant: minutes for a few hundred survivors on a loaded machine)."""
+    import difflib
+
     try:
-        out = subprocess.run([str(Path(sys.executable).parent / "mutmut"), "show", name], cwd=REPO,
-                             capture_output=True, text=True, timeout=120)
-        return "\n".join(out.stdout.splitlines()[1:]).strip()
+        module, func = name.rsplit(".", 1)
+        funcs = _functions(REPO / "mutants" / (module.replace(".", "/") + ".py"))
+        orig = funcs[func.rsplit("__mutmut_", 1)[0] + "__mutmut_orig"]
+        mutant = funcs[func]
+        out = [line for line in difflib.unified_diff(orig, mutant, lineterm="", n=0)
+               if line[:1] in "+-" and not line.startswith(("+++", "---")) and "__mutmut_" not in line]
+        return "\n".join(out) or "(no textual change)"
     except Exception as exc:  # the report still lists the mutant
-        return f"(diff unavailable: {exc})"
+        return f"(diff unavailable: {exc!r})"
 
 
-def forget_survivors(names) -> int:
-    """Reset the verdict of surviving mutants of ``names`` so that the next run tests them again
-    (after new tests were written; mutmut itself only re-tests mutants of changed functions)."""
-    patterns = [p for n in names for p in TARGETS[n][1]]
+def forget_survivors(name: str) -> list:
+    """Reset the verdict of the target's surviving mutants (not those explained as equivalent) so
+    that they are tested again after new tests were written; returns their names, which are then
+    passed to mutmut one by one (given a pattern, mutmut re-tests every mutant it matches)."""
+    patterns = TARGETS[name][1]
     equivalent = _equivalents()  # explained already: no need to run them again
-    reset = 0
+    reset = []
     for meta in (REPO / "mutants").rglob("*.py.meta"):
         data = json.loads(meta.read_text())
         codes = data.get("exit_code_by_key", {})
         for key, code in codes.items():
             if code in SURVIVED and key not in equivalent and _matches(key, patterns):
                 codes[key] = None
-                reset += 1
+                reset.append(key)
         meta.write_text(json.dumps(data))
     return reset
 
 
-def run_target(name: str, jobs: int, seconds: dict) -> None:
-    """Run mutmut on the target, one module at a time; wall times go into ``seconds``."""
+def untested(name: str) -> list:
+    """The target's mutants without a verdict yet (a run stopped early, or functions changed since)."""
+    patterns = TARGETS[name][1]
+    return sorted(k for k, v in _results()[0].items() if v is None and _matches(k, patterns))
+
+
+def _cpu_of_children() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def run_target(name: str, jobs: int, only_names=None) -> tuple[float, float]:
+    """Run mutmut once over the target's mutants (one run: its start-up — copying, collecting,
+    the clean and the forced-fail test run — costs about a minute on a loaded machine, so it is
+    not repeated per module). Returns (wall, CPU) seconds, CPU of mutmut and every test process it
+    forked; the per-module split comes from mutmut's per-mutant durations.
+    ``only_names``: test exactly these mutants (mutmut re-runs every mutant a pattern matches)."""
     _, patterns = TARGETS[name]
     only = [m for m in os.environ.get("MUTATE_MODULES", "").split(",") if m]  # e.g. _distance,_network
     if only:
         patterns = [p for p in patterns if any(f".{m}." in p for m in only)]
-    total = 0.0
-    for pattern in patterns:
-        cmd = [str(Path(sys.executable).parent / "mutmut"), "run", "--max-children", str(jobs), pattern]
-        print(f"[mutate] {name}: {' '.join(cmd)}", flush=True)
-        t0 = time.perf_counter()
-        log = OUT / f"{pattern.rstrip('.*')}.log"
-        with open(log, "w") as fh:
-            proc = subprocess.run(cmd, cwd=REPO, stdout=fh, stderr=subprocess.STDOUT)
-        took = time.perf_counter() - t0
-        total += took
-        seconds[f"{name}:{pattern}"] = took
-        if proc.returncode != 0:
-            raise SystemExit(f"mutmut failed for {pattern} (exit {proc.returncode}); see {log}")
-        print(f"[mutate]   {pattern}: {took:.0f} s", flush=True)
-    seconds[name] = total
+    names = patterns if only_names is None else sorted(only_names)
+    if not names:
+        print(f"[mutate] {name}: nothing to run", flush=True)
+        return 0.0, 0.0
+    cmd = [str(Path(sys.executable).parent / "mutmut"), "run", "--max-children", str(jobs), *names]
+    shown = " ".join(cmd) if only_names is None else f"{' '.join(cmd[:4])} <{len(names)} mutants>"
+    print(f"[mutate] {name}: {shown}", flush=True)
+    t0, c0 = time.perf_counter(), _cpu_of_children()
+    log = OUT / f"{name}.log"
+    with open(log, "w") as fh:
+        proc = subprocess.run(cmd, cwd=REPO, stdout=fh, stderr=subprocess.STDOUT)
+    took, used = time.perf_counter() - t0, _cpu_of_children() - c0
+    if proc.returncode != 0:
+        raise SystemExit(f"mutmut failed for {name} (exit {proc.returncode}); see {log}")
+    print(f"[mutate]   {name}: {took:.0f} s wall, {used:.0f} s CPU", flush=True)
+    return took, used
 
 
-def summarize(names, seconds: dict, jobs: int) -> dict:
+def summarize(names, runs: dict, jobs: int) -> dict:
+    """``runs``: target (or "target (retest)") -> {"wall", "cpu", "load"} of its last mutmut run."""
     (results, durations), equivalents = _results(), _equivalents()
-    summary = {"tool": "mutmut", "jobs": jobs, "targets": {},
-               "wall_seconds": {k: round(v, 1) for k, v in seconds.items()}}
+    summary = {"tool": "mutmut", "jobs": jobs, "cpu_count": os.cpu_count(), "targets": {},
+               "runs": runs, "wall_seconds": {k: v["wall"] for k, v in runs.items()}}
     lines = ["# Mutation testing report", "",
-             f"mutmut, {jobs} worker(s); score = killed / (mutants − explained equivalents). "
-             "Equivalent mutants are explained in `mutation-equivalents.md`.", ""]
+             f"mutmut, {jobs} worker(s) on a {os.cpu_count()}-core machine; score = killed / (mutants − "
+             "explained equivalents). Equivalent mutants are explained in `mutation-equivalents.md`. "
+             "Wall time depends on what else the machine runs (the load average is given); CPU time "
+             "(mutmut and every test process it forked) does not.", ""]
     for name in names:
         what, patterns = TARGETS[name]
         mine = {k: v for k, v in results.items() if _matches(k, patterns)}
@@ -152,9 +197,11 @@ def summarize(names, seconds: dict, jobs: int) -> dict:
         raw = len(killed) / total if total else None
         by_module = {}
         for k, v in mine.items():
-            mod = k.rsplit(".", 1)[0]
-            b = by_module.setdefault(mod, {"killed": 0, "survived": 0, "equivalent": 0, "test_seconds": 0.0})
-            b["test_seconds"] += durations.get(k) or 0.0
+            mod = k.split(".x", 1)[0] if ".x" in k else k.rsplit(".", 1)[0]
+            b = by_module.setdefault(mod, {"mutants": 0, "killed": 0, "survived": 0, "equivalent": 0,
+                                           "mutant_seconds": 0.0})
+            b["mutants"] += 1
+            b["mutant_seconds"] += durations.get(k) or 0.0
             if v in KILLED:
                 b["killed"] += 1
             elif k in equivalents:
@@ -164,12 +211,14 @@ def summarize(names, seconds: dict, jobs: int) -> dict:
         for b in by_module.values():
             n = b["killed"] + b["survived"]
             b["score"] = round(b["killed"] / n, 4) if n else None
+            b["mutant_seconds"] = round(b["mutant_seconds"], 1)
+        run = runs.get(name)
         summary["targets"][name] = {
             "covers": what, "mutants": total, "killed": len(killed), "survived": len(live),
             "equivalent": len(equiv), "not_checked_or_other": len(other),
             "score": None if score is None else round(score, 4), "raw_score": None if raw is None else round(raw, 4),
-            "seconds": round(seconds[name], 1) if name in seconds else None, "modules": by_module,
-            "surviving": live, "equivalent_mutants": equiv,
+            "seconds": run["wall"] if run else None, "cpu_seconds": run["cpu"] if run else None,
+            "modules": by_module, "surviving": live, "equivalent_mutants": equiv,
         }
         pct = "n/a" if score is None else f"{100 * score:.1f} %"
         if other:
@@ -177,18 +226,23 @@ def summarize(names, seconds: dict, jobs: int) -> dict:
         lines += [f"## {name}: {pct}", "", f"{what}", "",
                   f"- mutants: {total} (killed {len(killed)}, surviving {len(live)}, explained equivalent {len(equiv)}"
                   + (f", not checked/other {len(other)}" if other else "") + ")",
-                  f"- raw score (equivalents counted as surviving): {'n/a' if raw is None else f'{100 * raw:.1f} %'}",
-                  f"- wall time: {seconds[name]:.0f} s" if name in seconds else "- wall time: (report only)"]
-        per_module = [(k.split(":", 1)[1], v) for k, v in seconds.items() if k.startswith(name + ":")]
-        if len(per_module) > 1:
-            lines.append("- wall time per module: " + ", ".join(f"{p.rstrip('.*')} {v:.0f} s" for p, v in per_module))
+                  f"- raw score (equivalents counted as surviving): {'n/a' if raw is None else f'{100 * raw:.1f} %'}"]
+        for key, label in ((name, "last full run"), (f"{name} (resumed)", "resumed after a stop"),
+                           (f"{name} (retest)", "re-tests of survivors")):
+            if key in runs:
+                r = runs[key]
+                lines.append(f"- {label}: "
+                             f"{r['wall']:.0f} s wall, {r['cpu']:.0f} s CPU, load average {r['load'][0]} → "
+                             f"{r['load'][1]} ({r['when']})")
+        if not any(k in runs for k in (name, f"{name} (resumed)", f"{name} (retest)")):
+            lines.append("- time: (report only)")
         lines.append("")
-        lines += ["| module | killed | surviving | equivalent | score | seconds in tests |",
-                  "| --- | --- | --- | --- | --- | --- |"]
+        lines += ["| module | mutants | killed | surviving | equivalent | score | seconds in mutants' tests |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]
         for mod, b in sorted(by_module.items()):
             pct = "n/a" if b["score"] is None else f"{100 * b['score']:.1f} %"
-            b["test_seconds"] = round(b["test_seconds"], 1)
-            lines.append(f"| {mod} | {b['killed']} | {b['survived']} | {b['equivalent']} | {pct} | {b['test_seconds']:.0f} |")
+            lines.append(f"| {mod} | {b['mutants']} | {b['killed']} | {b['survived']} | {b['equivalent']} | {pct} "
+                         f"| {b['mutant_seconds']:.0f} |")
         lines.append("")
         if live:
             lines += ["### Surviving mutants", ""]
@@ -210,29 +264,40 @@ def main(argv=None) -> int:
     ap.add_argument("--report-only", action="store_true", help="summarize the last run without running mutmut")
     ap.add_argument("--retest-survivors", action="store_true",
                     help="test the surviving mutants of the last run again (after adding tests)")
+    ap.add_argument("--resume", action="store_true",
+                    help="test only the mutants without a verdict (after a run was stopped early)")
     args = ap.parse_args(argv)
     names = args.targets or list(TARGETS)
     OUT.mkdir(parents=True, exist_ok=True)
-    seconds = {}
-    if args.retest_survivors and not args.report_only:
-        print(f"[mutate] re-testing {forget_survivors(names)} surviving mutants")
+    previous = OUT / "score.json"
+    runs = json.loads(previous.read_text()).get("runs", {}) if previous.exists() else {}
     if not args.report_only:
         for name in names:
-            run_target(name, args.jobs, seconds)
-    # the report covers every target that has results; wall times of earlier runs are kept
-    previous = OUT / "score.json"
-    if previous.exists():
-        old = json.loads(previous.read_text())
-        for key, value in old.get("wall_seconds", {}).items():
-            seconds.setdefault(key, value)
-    summary = summarize(list(TARGETS), seconds, args.jobs)
+            only = None
+            if args.retest_survivors or args.resume:
+                only = (forget_survivors(name) if args.retest_survivors else []) + (untested(name) if args.resume else [])
+                only = sorted(set(only))
+                print(f"[mutate] {name}: testing {len(only)} mutants again or for the first time", flush=True)
+            load0, when = os.getloadavg()[0], time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+            took, used = run_target(name, args.jobs, only_names=only)
+            key = name if only is None else f"{name} (retest)" if args.retest_survivors else f"{name} (resumed)"
+            if key in runs and only is not None:  # several partial runs add up
+                took, used = took + runs[key]["wall"], used + runs[key]["cpu"]
+            runs[key] = {
+                "wall": round(took, 1), "cpu": round(used, 1), "load": [round(load0, 2), round(os.getloadavg()[0], 2)],
+                "when": when, "jobs": args.jobs}
+            # kept at once: the summary below can be interrupted without losing the timings
+            state = json.loads(previous.read_text()) if previous.exists() else {}
+            previous.write_text(json.dumps({**state, "runs": runs}, indent=2) + "\n")
+    summary = summarize(list(TARGETS), runs, args.jobs)
     for name, t in summary["targets"].items():
         if not t["mutants"]:
             continue
         score = "n/a" if t["score"] is None else f"{100 * t['score']:.1f} %"
         partial = f"; PARTIAL, {t['not_checked_or_other']} not checked" if t["not_checked_or_other"] else ""
         print(f"[mutate] {name}: {score} ({t['killed']} killed, {t['survived']} surviving, "
-              f"{t['equivalent']} equivalent of {t['mutants']}{partial})" + (f" in {t['seconds']:.0f} s" if t["seconds"] else ""))
+              f"{t['equivalent']} equivalent of {t['mutants']}{partial})"
+              + (f" in {t['seconds']:.0f} s wall, {t['cpu_seconds']:.0f} s CPU" if t["seconds"] else ""))
     print(f"[mutate] report: {OUT / 'report.md'}")
     return 0
 

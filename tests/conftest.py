@@ -20,6 +20,33 @@ import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+
+def _doctests_once_under_mutmut() -> None:
+    """Inside `make mutate` (mutmut sets MUTANT_UNDER_TEST), collect each docstring's examples once.
+
+    mutmut copies every function once per mutant (``x_f__mutmut_1`` … and ``x_f__mutmut_orig``), each
+    with the original docstring, so ``--doctest-modules`` would find the same examples hundreds of
+    times per module (≈3000 doctests instead of ≈90). All copies call the public name (the
+    trampoline), i.e. run the same code: skipping the copies loses nothing and saves parsing them
+    in every mutant's test run.
+    """
+    import doctest
+    import re
+
+    copy = re.compile(r"__mutmut_(\d+|orig)$")
+    find = doctest.DocTestFinder._find
+
+    def _find(self, tests, obj, name, *args, **kwargs):
+        if copy.search(name):
+            return None
+        return find(self, tests, obj, name, *args, **kwargs)
+
+    doctest.DocTestFinder._find = _find
+
+
+if "MUTANT_UNDER_TEST" in os.environ:
+    _doctests_once_under_mutmut()
+
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
 TEST_OUTPUT = REPO / "test-output"

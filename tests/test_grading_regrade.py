@@ -105,6 +105,7 @@ def test_fingerprint_covers_the_whole_folder_and_force_regrades(course, unreadab
     assert forced.skipped == [] and [o.student for o in forced.outcomes] == ["fp"]
 
 
+@pytest.mark.slow  # real kernels (≈10 s); left out of `make mutate`, which mutates none of what it adds
 def test_edit_one_answer_then_delete_a_grade_cell_changes_the_score(course):
     """Grade, edit one answer, grade again → the new score; delete a test cell → it is worth 0."""
     from sme_teach import grading

@@ -563,3 +563,30 @@ def test_great_circle_edges_by_hand():
     # points a hair apart: h is tiny but never negative, the distance tiny and finite
     d = great_circle_km(10.0, 20.0, 10.0, 20.0 + 1e-9)
     assert 0 <= d < 1e-3 and np.isfinite(d)
+
+
+# ------------------------------------------------------------------ contracts pinned for `make mutate`
+# (great_circle_km and the ISO3 index rules only: nothing here depends on the CAGE formula)
+
+def test_great_circle_km_returns_a_float_for_one_pair_and_survives_rounding_at_antipodes():
+    d = great_circle_km(0.0, 0.0, 0.0, 1.0)
+    assert type(d) is float and d == pytest.approx(np.pi * 6371.0088 / 180)
+    # an antipodal pair whose haversine term rounds to 1 + 2**-52 (found by search): without
+    # clipping it to 1 the arcsine is NaN; the distance is half the circumference
+    lat, lon = 82.62476569148495, 89.87146909443288
+    assert great_circle_km(-lat, lon, lat, lon - 180.0) == pytest.approx(np.pi * 6371.0088)
+    assert great_circle_km([-lat], [lon], [lat], [lon - 180.0]).tolist() == pytest.approx([np.pi * 6371.0088])
+
+
+def test_tables_must_be_indexed_by_iso3_codes():
+    h = pd.DataFrame({"PDI": [80, 35, 40, 50], "IDV": [20, 89, 30, 40], "MAS": [55, 66, 50, 45],
+                      "UAI": [60, 35, 70, 50]})  # RangeIndex, no iso3 column
+    with pytest.raises(SmeTeachError) as err:
+        kogut_singh(h, "BGD")
+    assert str(err.value) == ("scores must be indexed by ISO3 country codes or have an 'iso3' column; "
+                              "got index values like [0, 1, 2]")
+    h.index = [" bgd", "gbr ", "Ind", "USA"]  # codes are read trimmed and upper-cased
+    out = kogut_singh(h, "BGD")
+    assert out.index.name == "iso3" and list(out.index) == ["GBR", "IND", "USA"]
+    with_column = h.reset_index(drop=True).assign(iso3=["BGD", "GBR", "IND", "USA"])
+    assert kogut_singh(with_column, "BGD").tolist() == pytest.approx(out.tolist())

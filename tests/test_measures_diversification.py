@@ -159,3 +159,36 @@ def test_more_messages_whole():
     mixed = pd.DataFrame({"EU": [True, False], "US": [np.nan, 1.0]}, index=["a", "b"])
     with pytest.raises(SmeTeachError, match=r"^expected finite numbers; row 'a', column 'US' holds nan$"):
         entropy_diversification(mixed)
+
+
+# ------------------------------------------------------------------ contracts pinned for `make mutate`
+
+def _message(fn, *args, **kwargs) -> str:
+    with pytest.raises(SmeTeachError) as err:
+        fn(*args, **kwargs)
+    return str(err.value)
+
+
+def test_fsts_names_each_bad_argument_and_accepts_totals_below_one():
+    assert _message(fsts, "x", 1) == "foreign_sales must be numbers; could not read 'x' as numbers (could not convert string to float: 'x')"
+    assert _message(fsts, 1, "y").startswith("total_sales must be numbers; could not read 'y' as numbers")
+    assert _message(fsts, 1, [[1, 2]]) == "total_sales must be a number or a 1-D list of numbers; got shape (1, 2)"
+    assert _message(fsts, 0.1, [1, 0]) == "total_sales must be positive; found 0 at position 1"
+    assert fsts(0.2, 0.8) == pytest.approx(0.25)  # a total below 1 (e.g. in millions) is positive
+    assert fsts([0.1, 0.3], [0.5, 0.6]).tolist() == pytest.approx([0.2, 0.5])
+
+
+def test_entropy_names_bad_arguments_and_normalizes_small_totals():
+    assert _message(entropy_diversification, [0.5, 0.5], normalize="yes") == (
+        "normalize must be True or False, got 'yes'")
+    assert _message(entropy_diversification, [0.5, np.nan]) == (
+        "shares must be finite numbers; found NaN or infinity at position 1")
+    frame = pd.DataFrame({"a": [0.5, 0.5], "b": [0.5, np.inf]}, index=["x", "y"])
+    assert "row 'y', column 'b'" in _message(entropy_diversification, frame)
+    # raw sales whose total is below 1 are rescaled, not refused: ln 2 for two equal markets
+    assert entropy_diversification([0.2, 0.2], normalize=True) == pytest.approx(np.log(2))
+    raw = pd.DataFrame({"a": [2.0, 0.0], "b": [2.0, 0.0]}, index=["x", "y"])
+    assert _message(entropy_diversification, raw, normalize=True) == "firm 'y' has no sales at all; cannot normalize"
+    # |sum − 1| equal to tol is within tolerance (the rule is "more than tol off")
+    assert entropy_diversification([0.75, 0.75], tol=0.5) == pytest.approx(-1.5 * np.log(0.75))
+    assert "sum to 1.5" in _message(entropy_diversification, [0.75, 0.75], tol=0.25)

@@ -211,3 +211,20 @@ def test_brokerage_by_hand_on_a_star_and_an_empty_graph():
     assert b.loc[1].tolist() == pytest.approx([1, 0.0, 1.0, 1.0])
     e = brokerage(nx.Graph())
     assert len(e) == 0 and e.columns.tolist() == ["degree", "betweenness", "effective_size", "constraint"]
+
+
+def test_brokerage_keeps_the_graphs_order_among_equal_betweenness():
+    # a hub with 40 leaves added in a scrambled order: every leaf has betweenness 0, and a stable
+    # sort must list them in the graph's own order (numpy's default sort is not stable beyond 16)
+    import random
+
+    leaves = [f"leaf{i:02d}" for i in range(40)]
+    random.Random(3).shuffle(leaves)
+    G = nx.Graph()
+    G.add_node("hub")
+    G.add_edges_from(("hub", leaf) for leaf in leaves)
+    b = brokerage(G)
+    assert list(b.index) == ["hub", *leaves]
+    assert b.loc["hub", "betweenness"] == 1.0 and (b.loc[leaves, "betweenness"] == 0).all()
+    empty = brokerage(nx.Graph())
+    assert list(empty.columns) == ["degree", "betweenness", "effective_size", "constraint"] and len(empty) == 0

@@ -241,3 +241,132 @@ def test_direct_and_competency_links_carry_flow_and_add_up():
     total = r.contributions.groupby("competency")["contribution"].sum()
     assert np.allclose(total.reindex(r.competency.index, fill_value=0), r.competency)
     assert "large_scale_local_operation" in r.explain("strong_local_brand_value")
+
+
+# ------------------------------------------------------------------ contracts pinned for `make mutate`
+# Expected numbers from the rule in propagate's docstring (FSA_j = m1 × mean of the alliances that
+# build j; competency_k = m2 × mean of its FSAs), worked by hand on two-path models; the moderation
+# rule is always given explicitly.
+
+def _two_paths():
+    """z → f1 → c2 and a → f2 → c1, ids deliberately not in alphabetical order; one moderator each."""
+    G = nx.DiGraph(name="two", layers=[{"id": layer} for layer in LAYERS])
+    for order, (n, layer) in enumerate([("z", "alliance"), ("a", "alliance"), ("m", "moderator_1"),
+                                        ("f1", "fsa"), ("f2", "fsa"), ("n", "moderator_2"),
+                                        ("c2", "competency"), ("c1", "competency")]):
+        G.add_node(n, layer=layer, order=order)
+    G.add_edge("z", "f1")  # no kind: a 'builds' edge
+    G.add_edges_from([("a", "f2"), ("f1", "c2"), ("f2", "c1")], kind="builds")
+    G.add_edge("m", "f1", kind="builds")  # a moderator is not a source of flow, whatever the edge says
+    G.add_edge("n", "c1", kind="moderates")
+    return G
+
+
+def _msg(**kwargs):
+    with pytest.raises(SmeTeachError) as err:
+        propagate(model=_two_paths(), moderation="mean", **kwargs)
+    return str(err.value)
+
+
+def test_propagate_single_firm_names_and_kinds_of_edges():
+    r = propagate({"z": 0.4, "a": 1.0}, {"m": 0.5}, model=_two_paths(), moderation="mean")
+    assert r.fsa.name == "fsa" and r.competency.name == "competency"
+    assert r.fsa.to_dict() == pytest.approx({"f1": 0.2, "f2": 0.5})  # 0.5 × 0.4, 0.5 × 1.0
+    assert r.competency.to_dict() == pytest.approx({"c2": 0.2, "c1": 0.5})
+    assert list(r.competency.index) == ["c2", "c1"], "the model's order, not alphabetical"
+    assert r.contributions["firm"].dtype == object, "firm labels kept as Python objects, as given"
+    assert r.contributions["firm"].tolist() == [0, 0]
+
+
+def test_by_alliance_fills_missing_paths_with_zero_in_model_order():
+    r = propagate({"z": 0.4, "a": 1.0}, model=_two_paths(), moderation="mean")
+    t = r.by_alliance()
+    assert list(t.index) == ["z", "a"] and list(t.columns) == ["c2", "c1"]
+    assert t.loc["z", "c1"] == 0.0 and t.loc["a", "c2"] == 0.0  # no path: exactly zero
+    assert t.loc["z", "c2"] == pytest.approx(0.4) and t.loc["a", "c1"] == pytest.approx(1.0)
+
+
+def test_explain_keeps_the_models_order_for_equal_contributions_and_counts_feeders():
+    G = _two_paths()
+    G.add_edge("a", "f1", kind="builds")  # f1 now averages z and a
+    r = propagate({"z": 0.5, "a": 0.5}, model=G, moderation="mean")
+    text = r.explain("c2")
+    assert "Alliances behind it: z 0.250 (50%), a 0.250 (50%)." in text, text
+    # exactly `top` feeders: no "..." (only when more than `top` are left out)
+    assert "It comes from 1 FSA(s): f1 (0.500) averaged" in r.explain("c2", top=1)
+    assert "..." not in r.explain("c2", top=1)
+
+
+def test_many_firms_with_dict_or_one_row_moderators_apply_them_to_every_firm():
+    firms = pd.DataFrame({"z": [0.4, 1.0, 0.0], "a": [1.0, 0.5, 0.2]}, index=["x", "y", "w"])
+    expected_f1 = [0.5 * 0.4, 0.5 * 1.0, 0.0]
+    for mods in ({"m": 0.5}, pd.Series({"m": 0.5}), pd.DataFrame({"m": [0.5]})):
+        r = propagate(firms, mods, model=_two_paths(), moderation="mean")
+        assert r.fsa["f1"].tolist() == pytest.approx(expected_f1), type(mods)
+        assert r.moderation["m1"].tolist() == [0.5, 0.5, 0.5]
+    two = firms.iloc[:2]
+    r = propagate(two, pd.DataFrame({"m": [0.5]}), model=_two_paths(), moderation="mean")  # two firms, one row
+    assert r.fsa["f1"].tolist() == pytest.approx(expected_f1[:2])
+    # a one-row table for a one-firm table must carry that firm's label
+    one = firms.iloc[:1]
+    assert _msg(alliances=one, moderators_1=pd.DataFrame({"m": [0.5]}, index=["y"])) == (
+        "moderator_1 rows must match the rows (firms) of the alliance table; got ['y'], expected ['x']")
+    assert propagate(one, pd.DataFrame({"m": [0.5]}, index=["x"]), model=_two_paths(),
+                     moderation="mean").fsa["f1"].tolist() == pytest.approx([0.2])
+
+
+def test_level_tables_name_what_is_wrong():
+    six = pd.DataFrame({"z": [0.1] * 6}, index=list("abcdef"))
+    other = pd.DataFrame({"n": [0.5] * 6}, index=list("uvwxyz"))
+    assert _msg(alliances=six, moderators_2=other) == (
+        "moderator_2 rows must match the rows (firms) of the alliance table; "
+        "got ['u', 'v', 'w', 'x', 'y'], expected ['a', 'b', 'c', 'd', 'e']")
+    three = pd.DataFrame({"z": [0.1] * 3}, index=list("abc"))
+    assert _msg(alliances=three, moderators_1=pd.DataFrame({"m": [0.5, 0.5]}, index=list("ab"))).startswith(
+        "moderator_1 rows must match")
+    dup = pd.DataFrame([[0.1, 0.2, 0.3, 0.4]], columns=["z", "a", "z", "a"])
+    assert _msg(alliances=dup) == "alliance table has column 'z' more than once; expected each alliance once"
+    assert _msg(alliances=three, moderators_1=pd.DataFrame({"m": [0.5, 1.5, 0.5]}, index=list("abc"))) == (
+        "moderator_1 'm' levels must lie between 0 and 1; found 1.5 at position 1")
+    assert _msg(alliances={"z": 0.1}, moderators_2={"n": 2}) == (
+        "moderator_2 levels must lie between 0 and 1; found 2 at position 0")
+    assert _msg(alliances={"z": 0.1}, moderators_1=[0.5]) == (
+        "moderator_1 must be a dict id → level, a Series or a DataFrame; got list")
+    assert _msg(alliances=[0.5]) == "alliances must be a dict id → strength, a Series or a DataFrame; got list"
+    assert "moderator_2" in _msg(alliances=three, moderators_2=pd.DataFrame({"nn": [0.5] * 3}, index=list("abc")))
+    assert "moderator_1" in _msg(alliances={"z": 0.1}, moderators_1={"mm": 0.5})
+
+
+def test_models_without_moderators_or_layers():
+    G = nx.DiGraph(name="bare", layers=[{"id": layer} for layer in LAYERS])
+    G.add_node("a", layer="alliance")  # no order: sorts as 0, before the ordered nodes
+    G.add_node("b", layer="alliance", order=1)
+    G.add_node("f", layer="fsa", order=2)
+    G.add_node("c", layer="competency", order=3)
+    G.add_edges_from([("a", "f"), ("b", "f"), ("f", "c")], kind="builds")
+    r = propagate({"a": 1.0, "b": 0.5}, model=G, moderation="min")  # no moderator at all: m1 = m2 = 1
+    assert r.fsa["f"] == pytest.approx(0.75) and r.competency["c"] == pytest.approx(0.75)
+    assert r.contributions["alliance"].tolist() == ["a", "b"]
+    many = propagate(pd.DataFrame({"a": [1.0, 0.0], "b": [0.5, 0.5]}), model=G, moderation="min")
+    assert many.fsa["f"].tolist() == pytest.approx([0.75, 0.25])
+    assert many.moderation.to_dict("list") == {"m1": [1.0, 1.0], "m2": [1.0, 1.0]}
+    with pytest.raises(SmeTeachError) as err:
+        propagate({"a": 1.0}, model=nx.DiGraph(name="nothing"))
+    assert str(err.value) == ("model 'nothing' lacks layers ['alliance', 'moderator_1', 'fsa', 'moderator_2', "
+                              "'competency']; expected layers ['alliance', 'moderator_1', 'fsa', 'moderator_2', "
+                              "'competency']")
+    with pytest.raises(SmeTeachError) as err:
+        propagate({"a": 1.0}, model=3)
+    assert str(err.value) == "model must be a framework name or a networkx.DiGraph, got int"
+
+
+def test_the_toy_model_of_the_examples_is_what_its_docstring_says():
+    from sme_teach.measures._propagation import _toy_model
+
+    G = _toy_model()
+    assert G.graph["name"] == "toy" and [lay["id"] for lay in G.graph["layers"]] == LAYERS
+    assert [n for n, _ in sorted(G.nodes(data=True), key=lambda nd: nd[1]["order"])] == [
+        "a1", "a2", "m1", "f1", "f2", "m2", "c1"]
+    assert sorted((u, v, d["kind"]) for u, v, d in G.edges(data=True)) == [
+        ("a1", "f1", "builds"), ("a1", "f2", "builds"), ("a2", "f1", "builds"), ("f1", "c1", "builds"),
+        ("f2", "c1", "builds"), ("m1", "f1", "moderates")]

@@ -169,3 +169,49 @@ def test_band_limits_and_messages():
     with pytest.raises(SmeTeachError, match=r"^responses must be a DataFrame \(rows = respondents, columns = item ids\) "
                                             r"or a dict for one respondent; got list$"):
         readiness_scores_reference([1, 2])
+
+
+# ------------------------------------------------------------------ contracts pinned for `make mutate`
+# (structure and messages only: no expected score depends on the scoring formula)
+
+def _message(fn, *args, **kwargs) -> str:
+    with pytest.raises(SmeTeachError) as err:
+        fn(*args, **kwargs)
+    return str(err.value)
+
+
+def test_one_respondent_as_a_series_is_one_respondent_as_a_dict():
+    inst = load_instrument()
+    answers = {i: (k % 5) + 1 for k, i in enumerate(inst.item_ids)}
+    from_dict, from_series = readiness_scores(answers), readiness_scores(pd.Series(answers))
+    assert isinstance(from_series, pd.Series) and from_series.to_dict() == from_dict.to_dict()
+    assert readiness_scores_reference(pd.Series(answers)).to_dict() == from_dict.to_dict()
+
+
+def test_item_messages_list_every_id_and_name_duplicates():
+    inst = load_instrument()
+    answers = {i: 3 for i in inst.item_ids}
+    text = _message(readiness_scores, {**answers, "respondent": 1})
+    assert text.startswith("unknown item 'respondent'") and text.endswith(
+        f"in responses; expected item ids: {', '.join(inst.item_ids)} (move respondent ids to the index)")
+    first, second = inst.item_ids[:2]
+    typo = _message(readiness_scores, {**{k: v for k, v in answers.items() if k != first}, first + "x": 3})
+    assert typo.startswith(f"unknown item '{first}x'") and f"'{first}'" in typo.split(" in responses")[0]
+    missing = {k: v for k, v in answers.items() if k not in (first, second)}
+    assert _message(readiness_scores, missing) == (
+        f"responses are missing item '{first}' (missing: {first}, {second}); every item must be answered")
+    frame = pd.DataFrame([[3] * (len(inst.item_ids) + 2)], columns=[*inst.item_ids, first, second])
+    assert _message(readiness_scores, frame) == (
+        f"responses have item '{first}' more than once; expected one column per item")
+
+
+def test_load_instrument_gives_a_copy_and_names_a_missing_file(tmp_path):
+    inst = load_instrument()
+    inst.dimensions.iloc[0, 0] = "changed"
+    inst.items.iloc[0, 0] = "changed"
+    again = load_instrument()
+    assert again.dimensions.iloc[0, 0] != "changed" and again.items.iloc[0, 0] != "changed"
+    missing = tmp_path / "none.yaml"
+    assert _message(load_instrument, missing) == f"instrument file {str(missing)!r} does not exist; expected a YAML file"
+    assert _message(readiness_scores, {}, instrument=str(missing)) == (
+        f"instrument file {str(missing)!r} does not exist; expected a YAML file")

@@ -186,3 +186,64 @@ def test_inv_type_timing_errors():
         inv_type(1, 1, "soon")
     with pytest.raises(SmeTeachError, match="same length"):
         inv_type([1, 1], [2, 2], [1, 2, 3])
+
+
+# ------------------------------------------------------------------ contracts pinned for `make mutate`
+# Each bad argument is named in the message (what was given, what is expected); a Series in gives
+# a Series out with the input's index and the function's name; the documented ranges are inclusive.
+
+def _message(fn, *args, **kwargs) -> str:
+    with pytest.raises(SmeTeachError) as err:
+        fn(*args, **kwargs)
+    return str(err.value)
+
+
+def test_network_situation_names_each_bad_argument_and_keeps_a_series_index():
+    assert _message(network_situation, -0.1, 0.5) == "firm_internationalization must lie between 0 and 1; got -0.1"
+    assert _message(network_situation, 0.5, 1.5) == "market_internationalization must lie between 0 and 1; got 1.5"
+    assert _message(network_situation, 0.5, 0.5, threshold="high") == (
+        "threshold must be a single number between 0 and 1, got 'high'")
+    assert _message(network_situation, 0.5, 0.5, threshold=1.5) == "threshold must lie between 0 and 1; got 1.5"
+    # both ends of [0, 1] are allowed for the degrees and the threshold
+    assert network_situation(0, 1) == "late starter" and network_situation(1, 0) == "lonely international"
+    assert network_situation(1, 1, threshold=1) == "international among others"
+    assert network_situation(0.9, 0.9, threshold=1) == "early starter"
+    out = network_situation(pd.Series([0.1, 0.9], index=["x", "y"]), 0.9)
+    assert isinstance(out, pd.Series) and out.name == "network_situation"
+    assert out.to_dict() == {"x": "late starter", "y": "international among others"}
+
+
+def test_inv_type_names_each_bad_argument_and_keeps_a_series_index():
+    assert _message(inv_type, -1, 2) == "value_chain_activities must lie between 0 and inf; got -1"
+    assert _message(inv_type, 1, -2) == "countries must lie between 0 and inf; got -2"
+    assert _message(inv_type, 2.5, 2) == "value_chain_activities must be whole counts; found 2.5"
+    assert _message(inv_type, 2, [1, 2.5]) == "countries must be whole counts; found 2.5"
+    assert _message(inv_type, 1, 2, many_activities=-1) == "many_activities must lie between 0 and inf; got -1"
+    assert _message(inv_type, 1, 2, many_countries=-1) == "many_countries must lie between 0 and inf; got -1"
+    # counts start at 0 (no error there; what a zero count means is the typology's business)
+    assert isinstance(inv_type(0, 5), str) and isinstance(inv_type(5, 0), str)
+    # thresholds of 0 are allowed: every count is then "many"
+    assert inv_type(1, 1, many_activities=0, many_countries=0) == "global start-up"
+    out = inv_type(pd.Series([1, 5], index=["x", "y"]), 10)
+    assert isinstance(out, pd.Series) and out.name == "inv_type"
+    assert out.to_dict() == {"x": "multinational trader", "y": "global start-up"}
+
+
+def test_born_global_names_each_bad_argument_and_keeps_a_series_index():
+    never = "years_to_first_export must be ≥ 0 (or NaN for never exported)"
+    assert _message(classify_born_global, -1, 0.5) == never  # negative, without any infinity
+    assert _message(classify_born_global, [np.nan, -1], 0.5) == never  # beside a NaN (never exported)
+    assert _message(classify_born_global, np.inf, 0.5) == never  # infinite, without any negative
+    assert _message(classify_born_global, "soon", 0.5) == (
+        "years_to_first_export must be numbers; could not read 'soon' as numbers")
+    assert _message(classify_born_global, 1, 1.5) == "foreign_sales_share must lie between 0 and 1; got 1.5"
+    assert _message(classify_born_global, 1, 0.5, max_years=-1) == "max_years must lie between 0 and inf; got -1"
+    assert _message(classify_born_global, 1, 0.5, min_share=1.5) == "min_share must lie between 0 and 1; got 1.5"
+    assert _message(classify_born_global, 1, 0.5, min_share="a") == (
+        "min_share must be a single number between 0 and 1, got 'a'")
+    # both ends of the share and threshold ranges are allowed
+    assert classify_born_global(0, 1.0, min_share=1.0) is True
+    assert classify_born_global(0, 0.0, min_share=0.0, max_years=0) is True
+    out = classify_born_global(pd.Series([1.0, np.nan], index=["x", "y"]), 0.9)
+    assert isinstance(out, pd.Series) and out.name == "born_global"
+    assert out.to_dict() == {"x": True, "y": False}
