@@ -70,6 +70,14 @@ def test_fingerprint_keeps_names_and_contents_apart(tmp_path):
     assert one != hashlib.sha256(b"c").hexdigest() and one != hashlib.sha256(b"ab").hexdigest()
 
 
+def test_fingerprint_tells_a_nul_in_a_file_from_a_file_boundary(tmp_path):
+    """A file holding NUL bytes is not the same submission as an empty file followed by another."""
+    (tmp_path / "one").mkdir()
+    (tmp_path / "one" / "a").write_bytes(b"b\0c")
+    two = _tree(tmp_path / "two", {"a": "", "b": "c"})
+    assert fingerprint(tmp_path / "one") != fingerprint(two)
+
+
 def test_fingerprint_of_an_empty_folder_is_the_empty_digest(tmp_path):
     # nothing to hash: SHA-256 of no bytes (FIPS 180-4 test value)
     (tmp_path / "none").mkdir()

@@ -47,9 +47,15 @@ def any_notebook(folder) -> bool:
 
 
 def fingerprint(folder: Path) -> str:
+    """SHA-256 of every file below ``folder``: its relative name, then its length, then its bytes.
+
+    The length keeps the stream unambiguous: without it ``{"a": "b\\0c"}`` and ``{"a": "", "b": "c"}``
+    hashed alike, so a resubmission changed that way was never regraded.
+    """
     digest = hashlib.sha256()
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(folder)).encode() + b"\0")
-        digest.update(path.read_bytes())
+        data = path.read_bytes()
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + len(data).to_bytes(8, "big"))
+        digest.update(data)
     return digest.hexdigest()
 
