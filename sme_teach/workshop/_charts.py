@@ -102,6 +102,9 @@ def destination_chart(result):
         vals = t[key].fillna(0).to_numpy()
         ax.barh(t["name"], vals, left=left, color=col, label=DESTINATION_FACTOR_LABELS[f])
         left = [a + b for a, b in zip(left, vals)]
+    for y, total in enumerate(t["total"]):  # no bar for a market without a score: say so where it would be
+        if total != total:
+            ax.text(0.01, y, "no score (no culture scores)", va="center", fontsize=8, color="#444444")
     ax.set_xlabel("Distance score (0 = close and easy, 1 = far and hard)")
     ax.set_title(f"Markets compared from {result.home_name} - shortest bar = best fit", fontsize=11)
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.45, -0.28), ncol=2, frameon=False)
@@ -113,11 +116,19 @@ def destination_chart(result):
     return fig, alt
 
 
+def _two_lines(name: str, width: int = 14) -> str:
+    """A firm's name on at most two lines, broken between words."""
+    words, first = name.split(), ""
+    while words and len(first) + len(words[0]) <= width:
+        first = f"{first} {words.pop(0)}".strip()
+    return first + ("\n" + " ".join(words) if words else "") if first else name
+
+
 def spillover_chart(result, G, pos):
     """Network map: colour = chance of hearing the news, squares = start firms; returns (figure, alt)."""
     import networkx as nx
 
-    fig = _figure(7, 5)
+    fig = _figure(9, 7)
     ax = fig.add_subplot()
     nodes = list(G)
     nx.draw_networkx_edges(G, pos, ax=ax, alpha=0.25, width=0.8)
@@ -127,7 +138,12 @@ def spillover_chart(result, G, pos):
                                 linewidths=0.5)
     nx.draw_networkx_nodes(G, pos, nodelist=result.starts, node_color=OKABE_ITO[5], node_shape="s", node_size=220,
                            ax=ax)
-    nx.draw_networkx_labels(G, pos, labels={n: str(n)[-2:] for n in nodes}, font_size=6, ax=ax)
+    # the firms' names, as every list on the page and in the report names them (wrapped to two lines)
+    ys = [y for _x, y in pos.values()]
+    below = 0.025 * ((max(ys) - min(ys)) or 1.0)
+    nx.draw_networkx_labels(G, {n: (x, y - below) for n, (x, y) in pos.items()}, labels={n: _two_lines(result.names.get(n, str(n))) for n in nodes},
+                            font_size=5.5, ax=ax, verticalalignment="top",
+                            bbox={"boxstyle": "square,pad=0", "fc": "white", "ec": "none", "alpha": 0.6})
     fig.colorbar(sc, ax=ax, shrink=0.7, label="Chance the firm hears the news")
     ax.set_title(f"News starts at the red squares - about {result.expected:.0f} of {len(nodes)} firms hear it",
                  fontsize=10)
