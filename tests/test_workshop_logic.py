@@ -143,7 +143,7 @@ def test_the_spillover_map_names_the_firms():
 
 # ------------------------------------------------------------------ the room's zygote warm-up
 
-def test_warm_up_leaves_no_widget_no_thread_and_no_kernel_instance():
+def test_warm_up_leaves_no_widget_no_thread_and_no_kernel_instance(tmp_path):
     code = ("import threading, ipykernel.ipkernel, ipywidgets\n"
             "from ipykernel.kernelbase import Kernel\n"
             "from sme_teach.room import warm_up\n"
@@ -152,7 +152,7 @@ def test_warm_up_leaves_no_widget_no_thread_and_no_kernel_instance():
             "assert comm.create_comm is ipykernel.ipkernel._create_comm\n"
             "print(len(ipywidgets.Widget.widgets), threading.active_count(), Kernel.initialized())\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=REPO,
-                         env={"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin", "HOME": str(REPO)})
+                         env={"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["0", "1", "False"]
 

@@ -118,10 +118,10 @@ def _panel_top(page):
 def _overflowing(page, width):
     """Elements a phone user would find cut off: wider than the screen or reaching past its right edge."""
     return page.evaluate(
-        """(width) => [...document.querySelectorAll('.sme-app input, .sme-app button, .sme-app select, .sme-app label,
-                 .sme-app .widget-html-content, .sme-app img, .sme-app .widget-slider')]
+        """(width) => [...document.querySelectorAll(['input', 'button', 'select', 'label', '.widget-html-content', 'img',
+                 '.widget-slider'].map(s => '.sme-app ' + s).join(', '))]
            .filter(e => e.offsetParent !== null)
-           .map(e => [e.className || e.tagName, e.getBoundingClientRect()])
+           .map(e => [String(e.className || e.tagName), e.getBoundingClientRect()])
            .filter(([_, r]) => r.width > 0 && (r.right > width + 1 || r.left < -1))
            .map(([c, r]) => `${c}: ${Math.round(r.left)}..${Math.round(r.right)}`).slice(0, 10)""", width)
 
@@ -133,14 +133,16 @@ def test_result_stays_beside_the_questions_on_a_laptop(room_server, chromium_bro
         questions = page.locator(".sme-questions").bounding_box()
         panel = page.locator(".sme-panel").bounding_box()
         assert panel["x"] >= questions["x"] + questions["width"] - 2, "the result is not beside the questions"
-        last = page.locator(".sme-app .widget-toggle-buttons").last
-        last.scroll_into_view_if_needed()
+        middle = page.locator(".sme-app .widget-toggle-buttons").nth(14)  # question 15 of 26, far down the page
+        middle.scroll_into_view_if_needed()
         page.wait_for_timeout(300)
-        top = _panel_top(page)
-        assert 0 <= top <= 40, f"the result panel scrolled away while answering (its top is at {top:.0f} px)"
-        last.locator("button").nth(3).click()
-        page.wait_for_timeout(500)
         page.screenshot(path=str(test_output / "workshop_room_readiness_1366.png"))
+        top = _panel_top(page)  # without sticky it was 1,537 px above the viewport here
+        assert 0 <= top <= 150, f"the result panel scrolled away while answering (its top is at {top:.0f} px)"
+        assert page.locator(".sme-app .sme-result img").first.is_visible()
+        middle.locator("button").nth(3).click()
+        page.wait_for_timeout(500)
+        assert 0 <= _panel_top(page) <= 150
         assert not errors, errors
     finally:
         page.close(run_before_unload=True)
@@ -153,13 +155,13 @@ def test_nothing_is_cut_off_on_a_phone(room_server, chromium_browser, test_outpu
     context, page, _, errors = _open(chromium_browser, base, app, {"width": 390, "height": 844})
     try:
         page.wait_for_timeout(500)
+        page.screenshot(path=str(test_output / f"workshop_room_{app}_390.png"), full_page=True)
         scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
         assert scroll_width <= 391, f"{app}: the page is {scroll_width} px wide on a 390 px phone"
         assert not _overflowing(page, 390), f"{app}: cut off at 390 px: {_overflowing(page, 390)}"
         questions = page.locator(".sme-questions").bounding_box()
         panel = page.locator(".sme-panel").bounding_box()
         assert panel["y"] >= questions["y"] + questions["height"] - 2, f"{app}: the result is not below the questions"
-        page.screenshot(path=str(test_output / f"workshop_room_{app}_390.png"), full_page=True)
         assert not errors, errors
     finally:
         page.close(run_before_unload=True)

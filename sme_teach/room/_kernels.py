@@ -17,6 +17,7 @@ Configure it in Voilà's config (``course/workshop/voila.json``)::
 
 from __future__ import annotations
 
+import inspect
 import os
 import uuid
 
@@ -143,11 +144,15 @@ def _identity_provider_class():
         (tornado); the XSRF check itself stays on.
         """
 
-        def get_user(self, handler):
+        async def get_user(self, handler):
+            user = super().get_user(handler)
+            if inspect.isawaitable(user):
+                user = await user
             request = handler.request
-            if request.method == "GET" and request.headers.get("Upgrade", "").lower() != "websocket":
+            if user is not None and request.method == "GET" and request.headers.get("Upgrade", "").lower() != "websocket":
+                handler.current_user = user  # as JupyterHandler.prepare does next; tornado's xsrf_token reads it
                 handler.xsrf_token  # noqa: B018 - tornado sets the cookie when the token is first read
-            return super().get_user(handler)
+            return user
 
     return WorkshopIdentityProvider
 

@@ -39,9 +39,10 @@ _CSS = """
 .sme-status {min-height: 1.6em;}
 .sme-app .widget-toggle-buttons button.mod-active {background: #1f5fa8; color: white; font-weight: 600;}
 .sme-app .sme-headline {font-size: 17px; margin: 4px 0 6px 0;}
-/* Desktop: the result panel stays beside the questions while the page scrolls (sticky). Sticky only works
-   when no ancestor clips overflow, and Voila's page and ipywidgets' boxes do (overflow: hidden/auto). */
-.jp-Notebook, #rendered_cells, .jp-Cell, .jp-Cell-outputWrapper, .jp-OutputArea, .jp-OutputArea-child,
+/* Desktop: the result panel stays beside the questions while the page scrolls (sticky). Voila's page scrolls
+   in #rendered_cells; sticky only works when nothing between it and the panel clips overflow, and the
+   output area and ipywidgets' boxes do (lumino's .lm-Widget is overflow: hidden). */
+#rendered_cells .jp-Cell, .jp-Cell-outputWrapper, .jp-OutputArea, .jp-OutputArea-child,
 .jp-OutputArea-output, .jp-OutputArea-output > .lm-Widget, .sme-app, .sme-app .sme-columns,
 .sme-app .sme-columns > .sme-questions {overflow: visible !important;}
 .sme-app .sme-columns {align-items: flex-start !important;}
@@ -53,6 +54,8 @@ _CSS = """
 .sme-app .widget-html-content, .sme-app .widget-label, .sme-app .widget-checkbox label {white-space: normal;}
 .sme-app .widget-checkbox {height: auto; min-height: var(--jp-widgets-inline-height);}
 .sme-app table.sme-table {display: block; overflow-x: auto; max-width: 100%;}
+.sme-app .widget-html, .sme-app .widget-htmlmath {max-width: 100%;}
+.sme-app .widget-html > .widget-html-content {min-width: 0; max-width: 100%; flex: 1 1 auto;}
 /* Phone (narrow): one column, questions first, the result below them; labels above their inputs. */
 @media (max-width: 760px) {
   .sme-app {font-size: 16px;}
