@@ -144,13 +144,14 @@ def test_the_spillover_map_names_the_firms():
 # ------------------------------------------------------------------ the room's zygote warm-up
 
 def test_warm_up_leaves_no_widget_no_thread_and_no_kernel_instance(tmp_path):
-    code = ("import threading, ipykernel.ipkernel, ipywidgets\n"
+    code = ("import threading, ipykernel.ipkernel\n"
+            "from ipywidgets.widgets.widget import _instances\n"
             "from ipykernel.kernelbase import Kernel\n"
             "from sme_teach.room import warm_up\n"
             "warm_up()\n"
             "import comm\n"
             "assert comm.create_comm is ipykernel.ipkernel._create_comm\n"
-            "print(len(ipywidgets.Widget.widgets), threading.active_count(), Kernel.initialized())\n")
+            "print(len(_instances), threading.active_count(), Kernel.initialized())\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=REPO,
                          env={"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     assert out.returncode == 0, out.stderr[-2000:]

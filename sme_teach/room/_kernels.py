@@ -39,13 +39,13 @@ def warm_up() -> None:
     No kernel exists yet, so the widgets talk to no one (ipywidgets' dummy comm) and are closed
     again: a forked kernel starts with no widget, only warm caches. Starts no thread.
 
-    >>> import ipywidgets
+    >>> from ipywidgets.widgets.widget import _instances
     >>> warm_up()
-    >>> len(ipywidgets.Widget.widgets)
+    >>> len(_instances)
     0
     """
     import comm
-    import ipywidgets as W
+    from ipywidgets.widgets.widget import _instances
 
     from .. import workshop
 
@@ -53,14 +53,14 @@ def warm_up() -> None:
     # which every forked IPKernelApp then trips over (its app would never show). Use comm's dummies.
     routed = comm.create_comm, comm.get_comm_manager
     comm.create_comm, comm.get_comm_manager = comm._create_comm, comm._get_comm_manager
-    before = set(W.Widget.widgets)
+    before = set(_instances)
     try:
         for make in (workshop.readiness_app, workshop.alliance_app, workshop.destination_app,
                      workshop.spillover_app):
             make()
     finally:
-        for key in set(W.Widget.widgets) - before:
-            widget = W.Widget.widgets.get(key)
+        for key in set(_instances) - before:
+            widget = _instances.get(key)
             if widget is not None:
                 widget.close()
         comm.create_comm, comm.get_comm_manager = routed
