@@ -139,7 +139,7 @@ def test_result_stays_beside_the_questions_on_a_laptop(room_server, chromium_bro
         page.screenshot(path=str(test_output / "workshop_room_readiness_1366.png"))
         top = _panel_top(page)  # without sticky it was 1,537 px above the viewport here
         assert 0 <= top <= 150, f"the result panel scrolled away while answering (its top is at {top:.0f} px)"
-        assert page.locator(".sme-app .sme-result img").first.is_visible()
+        assert page.locator(".sme-panel .sme-result").is_visible()
         middle.locator("button").nth(3).click()
         page.wait_for_timeout(500)
         assert 0 <= _panel_top(page) <= 150
