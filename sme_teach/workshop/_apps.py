@@ -293,17 +293,23 @@ class WorkshopApp:
         right = W.VBox([
             W.HTML("<div class='sme-q'>3. Your result</div><div class='sme-help'>It changes as you answer.</div>"),
             self.result,
-            W.HTML("<div class='sme-q'>4. Keep it</div>"),
-            W.HBox([self.save_button, self.report_button, self.reset_button], layout=W.Layout(flex_flow="row wrap")),
-            self.confirm_box, self.status, self.report_link,
         ], layout=W.Layout(flex="1 1 46%", min_width="340px"))
         right.add_class("sme-sticky")
         right.add_class("sme-panel")
         columns = W.HBox([left, right], layout=W.Layout(flex_flow="row nowrap", align_items="flex-start"))
         columns.add_class("sme-columns")
+        # the actions sit under both columns (after the last question, and after the result on a phone),
+        # not in the sticky panel: a button inside a panel that scrolls on its own can be out of reach
+        actions = W.VBox([
+            W.HTML("<div class='sme-q'>4. Keep it</div>"),
+            W.HBox([self.save_button, self.report_button, self.reset_button], layout=W.Layout(flex_flow="row wrap")),
+            self.confirm_box, self.status, self.report_link,
+        ])
+        actions.add_class("sme-actions")
         self.widget = W.VBox([
             W.HTML(_CSS + f"<h2>{_esc(self.title)}</h2><div class='sme-help'>{self.intro}</div>"),
             columns,
+            actions,
             self.facilitator,
         ])
         self.widget.add_class("sme-app")
