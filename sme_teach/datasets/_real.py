@@ -41,6 +41,8 @@ COUNTRIES_SCHEMA = Schema(
         Column("capital_lon", "float", nullable=True, low=-180, high=180, unit="degrees"),
         Column("languages", nullable=True, pattern=_CODES, description="official languages, ISO 639"),
         Column("language_shares", nullable=True, pattern=_SHARES, unit="% of population"),
+        Column("spoken_languages", nullable=True, pattern=_CODES,
+               description="languages spoken by at least 5 % (CLDR), official ones included, ISO 639"),
         Column("neighbours", nullable=True, pattern=_ISO3_LIST, description="land neighbours, ISO3"),
         Column("currency", nullable=True, pattern=r"[A-Z]{3}", description="ISO 4217 currency"),
     )
@@ -139,14 +141,16 @@ def load_countries(split_lists: bool = False):
     pandas.DataFrame
         One row per country: iso2, iso3, name, continent, population, area_km2,
         capital, capital_lat, capital_lon, languages, language_shares,
-        neighbours, currency, and ``income_per_person`` — GDP per person in 2007
-        from :func:`load_income` (NaN for the countries Gapminder's excerpt lacks).
+        spoken_languages, neighbours, currency, and ``income_per_person`` — GDP per
+        person in 2007 from :func:`load_income` (NaN for the countries Gapminder's excerpt lacks).
 
     Notes
     -----
     Population figures are GeoNames snapshots (mostly 2018–2022), not a single
     census year. "Official" languages are CLDR's official and de facto official
     languages; shares can sum past 100 % (people speak several languages).
+    ``spoken_languages`` adds every language CLDR says at least 5 % speak (English
+    in Bangladesh, Bengali in India).
     Neighbours are land borders only.
 
     Examples
@@ -167,7 +171,8 @@ def load_countries(split_lists: bool = False):
     income = load_income().set_index("iso3")["gdp_per_capita"]
     frame["income_per_person"] = frame["iso3"].map(income).astype(float)
     if split_lists:
-        frame = _split(frame, ("languages", "language_shares", "neighbours"), numeric=("language_shares",))
+        frame = _split(frame, ("languages", "language_shares", "spoken_languages", "neighbours"),
+                       numeric=("language_shares",))
     return frame
 
 

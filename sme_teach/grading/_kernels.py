@@ -7,7 +7,8 @@ in a fresh interpreter. A *zygote* pays it once per grading worker:
 1. the worker starts ``python -m sme_teach.grading._kernels FD IMPORTS`` with the kernelspec's own
    interpreter and flags, the kernels' environment and working directory, in a new session, with a
    private socket (``FD``) to talk over;
-2. the zygote imports ``ipykernel`` and the warm modules — and nothing else: it creates no ZMQ
+2. the zygote imports ``ipykernel`` and the warm modules (an entry ``module:function`` is imported and
+   then called, e.g. the workshop's ``sme_teach.room._kernels:warm_up``) — and nothing else: it creates no ZMQ
    context, no event loop, no IPython shell and no thread (if an import started a thread the zygote
    refuses to fork and every kernel is spawned normally) — then says ``ready``;
 3. for each kernel jupyter_client writes the connection file as usual and :class:`ZygoteProvisioner`
@@ -551,9 +552,16 @@ def _main(argv) -> None:
     failed = []
     for name in (*KERNEL_IMPORTS, *imports):
         try:
-            importlib.import_module(name)
+            module, _, call = name.partition(":")  # "package.module:function" is imported, then called
+            module = importlib.import_module(module)
+            if call:
+                getattr(module, call)()
         except Exception as exc:  # a module a kernel cannot import either: the notebook will say so
             failed.append(f"{name}: {type(exc).__name__}")
+    import gc
+
+    gc.collect()
+    gc.freeze()  # the children's collector never walks (so never copies) the pages of what we imported
     signal.signal(signal.SIGINT, signal.default_int_handler)  # what the children inherit
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel, never zombies
     sock.sendall(json.dumps({"ready": True, "pid": os.getpid(), "threads": threading.active_count(),

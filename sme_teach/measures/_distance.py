@@ -327,7 +327,11 @@ def cage_distance(home, hosts=None, countries=None, weights=None):
     Each dimension is scored between 0 (no distance) and 1 from facts in a
     countries table:
 
-    - **cultural** = 1 if home and host share no official language, else 0;
+    - **cultural** = 1 if home and host share no language, else 0. A language is a
+      country's if it is official there (``languages``) or, when the table has a
+      ``spoken_languages`` column (the shipped one does), spoken there by at least
+      5 % of the people (CLDR): Bengali is shared by Bangladesh and India, English
+      by Bangladesh (18 %) and the UK;
     - **administrative** = 1 if they use different currencies, else 0;
     - **geographic** = mean of (great-circle km between capitals / 20,015 km, the
       largest possible) and (1 if they share no land border, else 0);
@@ -359,9 +363,10 @@ def cage_distance(home, hosts=None, countries=None, weights=None):
     Returns
     -------
     pandas.DataFrame
-        Indexed by host ISO3: the facts (``common_language``, ``common_currency``,
-        ``contiguous``, ``distance_km``, ``income_ratio`` = host income / home income,
-        ``log_income_gap``), the four dimension scores and ``total``.
+        Indexed by host ISO3: the facts (``common_language``: an official or widely
+        spoken language in common; ``common_currency``, ``contiguous``, ``distance_km``,
+        ``income_ratio`` = host income / home income, ``log_income_gap``), the four
+        dimension scores and ``total``.
 
     Raises
     ------
@@ -436,12 +441,18 @@ def cage_distance(home, hosts=None, countries=None, weights=None):
         raise SmeTeachError(f"country {bad.index[0]!r} has income_per_person = {bad.iloc[0]!r}; expected a number > 0 or NaN")
     pos = {c: i for i, c in enumerate(table.index)}
 
-    hl = _languages(table.at[home, "languages"])
+    spoken = "spoken_languages" in table.columns
+
+    def langs_of(country):
+        out = _languages(table.at[country, "languages"])
+        return out | _languages(table.at[country, "spoken_languages"]) if spoken else out
+
+    hl = langs_of(home)
     hn = _neighbours(table.at[home, "neighbours"], iso2_to_iso3, table.index, home)
     hc = str(table.at[home, "currency"]).strip().upper() if isinstance(table.at[home, "currency"], str) else None
     rows = []
     for h in host_list:
-        langs = _languages(table.at[h, "languages"])
+        langs = langs_of(h)
         nb = _neighbours(table.at[h, "neighbours"], iso2_to_iso3, table.index, h)
         cur = table.at[h, "currency"]
         cur = str(cur).strip().upper() if isinstance(cur, str) else None

@@ -48,7 +48,41 @@ _CSS = """
 .sme-app button:focus-visible, .sme-app input:focus-visible, .sme-app select:focus-visible,
 .sme-app .noUi-handle:focus-visible {outline: 3px solid #f0b400; outline-offset: 1px;}
 .sme-app .sme-headline {font-size: 17px; margin: 4px 0 6px 0;}
-.sme-sticky {position: sticky; top: 0; align-self: flex-start;}
+/* Desktop: the result panel stays beside the questions while the page scrolls (sticky). Voila's page scrolls
+   in #rendered_cells; sticky only works when nothing between it and the panel clips overflow, and the
+   output area and ipywidgets' boxes do (lumino's .lm-Widget is overflow: hidden). */
+#rendered_cells .jp-Cell, .jp-Cell-outputWrapper, .jp-OutputArea, .jp-OutputArea-child,
+.jp-OutputArea-output, .jp-OutputArea-output > .lm-Widget, .sme-app, .sme-app .sme-columns,
+.sme-app .sme-columns > .sme-questions {overflow: visible !important;}
+.sme-app .sme-columns {align-items: flex-start !important;}
+.sme-app .sme-panel.sme-sticky {position: sticky; top: 8px; align-self: flex-start; max-height: calc(100vh - 16px);
+  overflow-y: auto !important; overflow-x: hidden !important; z-index: 1; background: white;}
+.sme-app .sme-panel img {max-width: 100%; height: auto;}
+.sme-app .widget-toggle-buttons {flex-wrap: wrap; height: auto;}
+.sme-app .widget-toggle-buttons .widget-toggle-button {margin-bottom: 3px;}
+.sme-app .widget-html-content, .sme-app .widget-label, .sme-app .widget-checkbox label {white-space: normal;}
+.sme-app .widget-checkbox {height: auto; min-height: var(--jp-widgets-inline-height);}
+.sme-app table.sme-table {display: block; overflow-x: auto; max-width: 100%;}
+.sme-app .widget-html, .sme-app .widget-htmlmath {max-width: 100%;}
+.sme-app .widget-html > .widget-html-content {min-width: 0; max-width: 100%; flex: 1 1 auto;}
+/* Phone (narrow): one column, questions first, the result below them; labels above their inputs. */
+@media (max-width: 760px) {
+  .sme-app {font-size: 16px;}
+  .sme-app .sme-columns {flex-direction: column !important;}
+  .sme-app .sme-columns > .sme-questions, .sme-app .sme-columns > .sme-panel {min-width: 0 !important;
+    width: 100% !important; max-width: 100% !important; flex: 0 0 auto !important; padding: 0 !important;}
+  .sme-app .sme-panel.sme-sticky {position: static; max-height: none; overflow-y: visible !important;}
+  .sme-app .widget-inline-hbox {flex-wrap: wrap; height: auto;}
+  .sme-app .widget-inline-hbox > .widget-label {width: 100% !important; max-width: 100% !important;
+    text-align: left !important;}
+  .sme-app .widget-text, .sme-app .widget-dropdown, .sme-app .widget-hslider {width: 100% !important;
+    max-width: 100% !important;}
+  .sme-app .widget-text input, .sme-app .widget-dropdown select {min-width: 0; width: 100%;}
+  .sme-app .widget-hslider .slider-container {min-width: 0; flex: 1 1 60%;}
+  .sme-app .widget-gridbox {grid-template-columns: 100% !important;}
+  .sme-app .widget-button {max-width: 100%; white-space: normal; height: auto; min-height: 36px;}
+  .sme-app .widget-toggle-buttons .widget-toggle-button {min-width: 0 !important;}
+}
 .sme-confirm {flex-flow: row wrap;}
 .sme-msg-ok {color: #11603b; font-weight: 600;}
 .sme-msg-warn {color: #8a4b00; font-weight: 600;}
@@ -113,6 +147,118 @@ def _close_all(widget):
     for child in getattr(widget, "children", ()) or ():
         _close_all(child)
     widget.close()
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents: 'Côte' matches 'cote'."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", str(text).casefold()) if not unicodedata.combining(c))
+
+
+class Picker:
+    """Pick several items from a long list by typing and ticking (keyboard and touch; no Ctrl-click).
+
+    A search box filters the options (by any part of the name, accents ignored) into up to
+    ``shown`` checkboxes; what is chosen is listed as ticked checkboxes, and unticking one removes
+    it. ``value`` is the tuple of chosen option values (observe it like a widget's value).
+    """
+
+    def __init__(self, options, value=(), label="Find", placeholder="Type a name", shown=8, css_class="sme-picker",
+                 tr=None):
+        import traitlets
+
+        class _State(traitlets.HasTraits):
+            value = traitlets.Tuple()
+
+        self._state = _State()
+        self.tr = tr or (lambda text, **kw: text.format(**kw) if kw else text)
+        self.options = list(options)  # (label, value)
+        self._label = {v: k for k, v in self.options}
+        self._syncing = False
+        self.search = W.Text(description=label, placeholder=placeholder, continuous_update=True,
+                             style={"description_width": "150px"}, layout=W.Layout(width="95%", max_width="520px"))
+        self.search.add_class(f"{css_class}-search")
+        self.hint = W.HTML("")
+        self.matches = [W.Checkbox(value=False, indent=False, layout=W.Layout(width="auto", display="none"))
+                        for _ in range(shown)]
+        for i, cb in enumerate(self.matches):
+            cb.add_class(f"{css_class}-match")
+            cb.observe(lambda ch, i=i: self._tick_match(i, ch["new"]), names="value")
+        self._match_values = [None] * shown
+        self.chosen_title = W.HTML("")
+        self.chosen_box = W.VBox([])
+        self.chosen_box.add_class(f"{css_class}-chosen")
+        self.search.observe(lambda _=None: self._filter(), names="value")
+        self.widget = W.VBox([self.search, self.hint, W.VBox(self.matches), self.chosen_title, self.chosen_box])
+        self.widget.add_class(css_class)
+        self._state.observe(lambda _=None: self._redraw(), names="value")
+        self.value = tuple(value)
+        self._redraw()
+        self._filter()
+
+    @property
+    def value(self) -> tuple:
+        return self._state.value
+
+    @value.setter
+    def value(self, new):
+        self._state.value = tuple(v for v in dict.fromkeys(new) if v in self._label)
+
+    def observe(self, handler, names="value"):
+        self._state.observe(handler, names=names)
+
+    def _filter(self):
+        query = _fold(self.search.value.strip())
+        hits = [(k, v) for k, v in self.options if query and query in _fold(k)]
+        hits.sort(key=lambda kv: (not _fold(kv[0]).startswith(query), kv[0]))
+        self._syncing = True
+        try:
+            for i, cb in enumerate(self.matches):
+                if i < len(hits):
+                    k, v = hits[i]
+                    cb.description, cb.value, cb.layout.display = k, v in self.value, "flex"
+                    self._match_values[i] = v
+                else:
+                    cb.layout.display, self._match_values[i] = "none", None
+        finally:
+            self._syncing = False
+        more = len(hits) - len(self.matches)
+        tr = self.tr
+        hint = (tr("Type part of a name, then tick it.") if not query else
+                tr("No match: try fewer letters.") if not hits else
+                tr("{n} more: type more letters.", n=more) if more > 0 else "")
+        self.hint.value = f"<div class='sme-help'>{_esc(hint)}</div>" if hint else ""
+
+    def _tick_match(self, i, ticked):
+        v = self._match_values[i]
+        if self._syncing or v is None:
+            return
+        self.value = (*self.value, v) if ticked else tuple(x for x in self.value if x != v)
+
+    def _redraw(self):
+        boxes = []
+        for v in self.value:
+            cb = W.Checkbox(value=True, description=self._label[v], indent=False, layout=W.Layout(width="auto"))
+            cb.add_class("sme-picker-chosen-item")
+            cb.observe(lambda ch, v=v: None if ch["new"] else setattr(self, "value", tuple(
+                x for x in self.value if x != v)), names="value")
+            boxes.append(cb)
+        old = self.chosen_box.children
+        self.chosen_box.children = boxes
+        for w in old:
+            w.close()
+        n = len(self.value)
+        self.chosen_title.value = (
+            f"<div class='sme-help'><b>{_esc(self.tr('Chosen ({n}):', n=n))}</b> {_esc(self.tr('untick to remove.'))}</div>"
+            if n else f"<div class='sme-help'>{_esc(self.tr('Nothing chosen yet.'))}</div>")
+        self._syncing = True
+        try:
+            for cb, v in zip(self.matches, self._match_values):
+                if v is not None:
+                    cb.value = v in self.value
+        finally:
+            self._syncing = False
 
 
 class WorkshopApp:
@@ -210,16 +356,25 @@ class WorkshopApp:
             self.firm, self.owner,
             W.HTML(f"<div class='sme-q'>{_esc(tr('2. Your answers'))}</div>"),
             self.controls,
-        ], layout=W.Layout(flex="1 1 52%", min_width="420px", padding="0 16px 0 0"))
+        ], layout=W.Layout(flex="1 1 52%", min_width="360px", padding="0 16px 0 0"))
+        left.add_class("sme-questions")
         right = W.VBox([
             W.HTML(f"<div class='sme-q'>{_esc(tr('3. Your result'))}</div>"
                    f"<div class='sme-help'>{_esc(tr('It changes as you answer.'))}</div>"),
             self.result,
+        ], layout=W.Layout(flex="1 1 46%", min_width="340px"))
+        right.add_class("sme-sticky")
+        right.add_class("sme-panel")
+        columns = W.HBox([left, right], layout=W.Layout(flex_flow="row nowrap", align_items="flex-start"))
+        columns.add_class("sme-columns")
+        # the actions sit under both columns (after the last question, and after the result on a phone),
+        # not in the sticky panel: a button inside a panel that scrolls on its own can be out of reach
+        actions = W.VBox([
             W.HTML(f"<div class='sme-q'>{_esc(tr('4. Keep it'))}</div>"),
             W.HBox([self.save_button, self.report_button, self.reset_button], layout=W.Layout(flex_flow="row wrap")),
             self.confirm_box, self.status, self.report_link,
-        ], layout=W.Layout(flex="1 1 46%", min_width="380px"))
-        right.add_class("sme-sticky")
+        ])
+        actions.add_class("sme-actions")
         if state is not None:
             self.firm.value, self.owner.value = state[0], state[1]
             for w, v in zip(self.watched(), state[2]):
@@ -232,7 +387,8 @@ class WorkshopApp:
             W.HTML(_CSS + f"<h2 lang='{self.lang}'>{_esc(tr(self.title))}</h2>"
                    f"<div class='sme-help' lang='{self.lang}'>{_esc(tr(self.intro))}</div>"),
             self.language,
-            W.HBox([left, right], layout=W.Layout(flex_flow="row wrap", align_items="flex-start")),
+            columns,
+            actions,
             self.facilitator,
         ]
         for child in old:
@@ -590,11 +746,12 @@ class AllianceApp(WorkshopApp):
         miss = "".join(f"<li>{_esc(tr(m['label']))}" + (
             " &mdash; " + _esc(tr("try {ways}", ways=tr(" or ").join(tr(a) for a in m["alliances"])))
             if m["alliances"] else "") + "</li>" for m in r.missing)
-        miss = f"<div class='sme-q'>{_esc(tr('Not built yet (missing links)'))}</div><ul>{miss}</ul>" if miss else ""
-        best = tr(r.labels[r.top_competencies[0]]) if r.top_competencies else tr("nothing yet")
-        head = _esc(tr("Your alliance builds most: {best}.", best="\x00")).replace(
-            "\x00", f"<span class='sme-best'>{_esc(best)}</span>")
-        return (f"<div class='sme-headline'><b>{head}</b></div>{img}"
+        miss = (f"<div class='sme-q'>{_esc(tr('Not built by the ways you ticked'))}</div><ul>{miss}</ul>"
+                if miss else "")
+        if r.blocked:
+            miss = (f"<div class='sme-q'>{_esc(tr('Built once the conditions are in place'))}</div><ul>"
+                    + "".join(f"<li>{_esc(tr(r.labels[c]))}</li>" for c in r.blocked) + "</ul>" + miss)
+        return (f"<div class='sme-headline'><b>{self.headline(r, tr, html_best=True)}</b></div>{img}"
                 f"<div class='sme-q'>{_esc(tr('Advantages it builds (firm-specific advantages)'))}</div><ul>{fsas}</ul>"
                 f"<div class='sme-q'>{_esc(tr('What holds it back'))}</div><ul>{weak}</ul>{miss}"
                 f"<div class='sme-help'>{_esc(tr(self._NOTE))}</div>")
@@ -613,13 +770,42 @@ class AllianceApp(WorkshopApp):
                             definition=tr(m["definition"])), "quote": m["quote"],
                  "citation": "Bose & Bristy", "short": "Bose & Bristy"} for m in r.weak_moderators[:2]]
         recs += [{**x, "step": tr(x["step"])} for x in r.recommendations[:2]]
-        best = tr(r.labels[r.top_competencies[0]]) if r.top_competencies else tr("nothing yet")
-        return dict(headline=tr("The alliance builds most: {best}.", best=best), scores=scores, answers=answers,
+        return dict(headline=self.headline(r, tr), scores=scores, answers=answers,
                     chart_png=_charts.png_bytes(fig, dpi=130), chart_alt=alt, recommendations=recs,
                     how=self.rule_sentence(r, tr),
                     note=tr("Model: Bose & Bristy, Alliance-FSA-internationalisation (50 SMEs in Khulna). "
                             "Scores are the course's rule (mean of linked items, times the conditions; trust and fair "
                             "shares are necessary)."))
+
+    @staticmethod
+    def headline(r, tr: Translator | None = None, html_best: bool = False) -> str:
+        """What the alliance builds most, or, when nothing scores, what stops it (true under any rule)."""
+        tr = tr or Translator("en")
+
+        def best(text):
+            return f"<span class='sme-best'>{_esc(text)}</span>" if html_best else text
+
+        def esc(text):
+            return _esc(text) if html_best else text
+
+        if r.top_competencies:
+            return esc(tr("Your alliance builds most: {best}.", best="\x00")).replace(
+                "\x00", best(tr(r.labels[r.top_competencies[0]])))
+        if r.blocked_by:
+            names = tr(" and ").join(f"\u2018{tr(m['label'])}\u2019" for m in r.blocked_by)
+            text = tr("Your alliance builds nothing yet: {names} is rated \u2018{answer}\u2019.", names=names,
+                      answer=tr(ANSWER_LABELS[1])) if len(r.blocked_by) == 1 else tr(
+                "Your alliance builds nothing yet: {names} are rated \u2018{answer}\u2019.", names=names,
+                answer=tr(ANSWER_LABELS[1]))
+            text += " " + (tr("With the strict rule the weakest condition limits everything.") if r.rule == "min"
+                           else tr("Without it the alliance builds nothing."))
+            text = esc(text)
+            if r.potential_top:
+                would = tr("With it in place it would build most: {best}.", best="\x00") if len(r.blocked_by) == 1 \
+                    else tr("With them in place it would build most: {best}.", best="\x00")
+                text += " " + esc(would).replace("\x00", best(tr(r.labels[r.potential_top[0]])))
+            return text
+        return esc(tr("Your alliance builds most: {best}.", best="\x00")).replace("\x00", best(tr("nothing yet")))
 
     @staticmethod
     def rule_sentence(r, tr: Translator | None = None) -> str:
@@ -691,13 +877,8 @@ class DestinationApp(WorkshopApp):
         self.home = W.Dropdown(options=choices, value="BGD", description=tr("Home country"),
                                style={"description_width": "150px"}, layout=W.Layout(width="95%", max_width="520px"))
         self.home.add_class("sme-home")
-        self.markets = W.SelectMultiple(options=choices, value=_DEFAULT_MARKETS, rows=10,
-                                        description=tr("Markets to compare"), style={"description_width": "150px"},
-                                        layout=W.Layout(width="95%", max_width="520px"))
-        self.markets.add_class("sme-markets")
-        self.chosen = W.HTML("")
-        self.markets.observe(lambda _=None: self._show_chosen(), names="value")
-        self._show_chosen()
+        self.markets = Picker(choices, _DEFAULT_MARKETS, label=tr("Find a market"), placeholder=tr("e.g. Japan"),
+                              css_class="sme-markets", tr=tr)
         self.weights = {}
         sliders = []
         for f, label in DESTINATION_FACTOR_LABELS.items():
@@ -707,18 +888,9 @@ class DestinationApp(WorkshopApp):
             self.weights[f] = s
             sliders.append(s)
         return W.VBox([self.home,
-                       W.HTML(f"<div class='sme-help'>{_esc(tr('Hold Ctrl (or Cmd on a Mac) and click to pick several markets.'))}</div>"),
-                       self.markets, self.chosen,
+                       W.HTML(f"<div class='sme-q'>{_esc(tr('Markets to compare'))}</div>"), self.markets.widget,
                        W.HTML(f"<div class='sme-q'>{_esc(tr('How much does each difference matter for you?'))}</div>"),
                        *sliders])
-
-    def _show_chosen(self):
-        tr = self.tr
-        names = dict((v, k) for k, v in self.markets.options)
-        chosen = [names[c] for c in self.markets.value]
-        self.chosen.value = (f"<div class='sme-help'><b>{_esc(tr('Chosen ({n}):', n=tr.num(len(chosen))))}</b> "
-                             f"{_esc(', '.join(chosen))}</div>" if chosen
-                             else f"<div class='sme-help'>{_esc(tr('No market chosen yet.'))}</div>")
 
     def watched(self):
         return [self.home, self.markets, *self.weights.values()]

@@ -159,6 +159,9 @@ def destination_chart(result, *, tr=None, names=None, home=None):
         vals = t[key].fillna(0).to_numpy()
         ax.barh(t["name"], vals, left=left, color=col, label=tr(DESTINATION_FACTOR_LABELS[f]))
         left = [a + b for a, b in zip(left, vals)]
+    for y, total in enumerate(t["total"]):  # no bar for a market without a score: say so where it would be
+        if total != total:
+            ax.text(0.01, y, tr("no score (no culture scores)"), va="center", fontsize=8, color="#444444")
     ax.set_xlabel(tr("Distance score (0 = close and easy, 1 = far and hard)"))
     ax.set_title(tr("Markets compared from {home} - shortest bar = best fit", home=home), fontsize=11)
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.45, -0.28), ncol=2, frameon=False)
@@ -171,12 +174,20 @@ def destination_chart(result, *, tr=None, names=None, home=None):
     return fig, alt
 
 
+def _two_lines(name: str, width: int = 14) -> str:
+    """A firm's name on at most two lines, broken between words."""
+    words, first = name.split(), ""
+    while words and len(first) + len(words[0]) <= width:
+        first = f"{first} {words.pop(0)}".strip()
+    return first + ("\n" + " ".join(words) if words else "") if first else name
+
+
 @_in_language
 def spillover_chart(result, G, pos, *, tr=None):
     """Network map: colour = chance of hearing the news, squares = start firms; returns (figure, alt)."""
     import networkx as nx
 
-    fig = _figure(7, 5)
+    fig = _figure(9, 7)
     ax = fig.add_subplot()
     nodes = list(G)
     nx.draw_networkx_edges(G, pos, ax=ax, alpha=0.25, width=0.8)
@@ -186,7 +197,13 @@ def spillover_chart(result, G, pos, *, tr=None):
                                 linewidths=0.5)
     nx.draw_networkx_nodes(G, pos, nodelist=result.starts, node_color=OKABE_ITO[5], node_shape="s", node_size=220,
                            ax=ax)
-    nx.draw_networkx_labels(G, pos, labels={n: str(n)[-2:] for n in nodes}, font_size=6, ax=ax)
+    # the firms' names, as every list on the page and in the report names them (wrapped to two lines)
+    ys = [y for _x, y in pos.values()]
+    below = 0.025 * ((max(ys) - min(ys)) or 1.0)
+    nx.draw_networkx_labels(G, {n: (x, y - below) for n, (x, y) in pos.items()},
+                            labels={n: _two_lines(result.names.get(n, str(n))) for n in nodes},
+                            font_size=5.5, ax=ax, verticalalignment="top",
+                            bbox={"boxstyle": "square,pad=0", "fc": "white", "ec": "none", "alpha": 0.6})
     bar = fig.colorbar(sc, ax=ax, shrink=0.7, label=tr("Chance the firm hears the news"))
     if tr.lang != "en":
         bar.ax.yaxis.set_major_formatter(_formatter(tr, 1))
