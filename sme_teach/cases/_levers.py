@@ -44,9 +44,9 @@ def lever_gains(alliances, moderators_1=None, moderators_2=None, *, target: str 
     --------
     >>> a = pd.Series({"joint_marketing": 0.5, "resource_sharing": 0.9, "information_sharing": 0.0})
     >>> g = lever_gains(a, links="stated")
-    >>> bool(g["information_sharing"] == 0)   # its links to FSAs are all the course's inference
+    >>> bool(g["resource_sharing"] == 0)   # its one link, to tools and equipment, is the course's inference
     True
-    >>> bool(g["resource_sharing"] > 0)       # resource sharing → tools and equipment is stated
+    >>> bool(g["information_sharing"] > 0)    # information sharing → information access is stated
     True
     """
     from .._validate import check_choice

@@ -58,7 +58,7 @@ def construct_options(model: str = "csf") -> list[tuple[str, str]]:
 
     >>> opts = dict(construct_options("csf"))
     >>> [label for label in opts if label.lower().startswith("capacity building")]
-    ['Capacity Building · Table 1 factor', 'Capacity building · Internationalization competencies']
+    ['Capacity Building · Success factors in the literature review', 'Capacity building · Internationalization competencies']
     """
     G = frameworks.load(model)
     nodes = frameworks.nodes_frame(G)
