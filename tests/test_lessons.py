@@ -89,17 +89,43 @@ def lessons_lab(tmp_path_factory, test_output):
         yield server
 
 
+@pytest.fixture(scope="module")
+def lessons_browser(chromium_browser):
+    """A Chromium of the lessons' own (from the session's Playwright), so the sockets and pages other
+    browser tests of this worker left behind cannot stand between JupyterLab and its kernels."""
+    from conftest import CHROMIUM, CHROMIUM_ARGS
+
+    browser = chromium_browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("name", LESSONS)
-def test_lesson_in_jupyterlab(name, lessons_lab, chromium_browser, test_output):
+def test_lesson_in_jupyterlab(name, lessons_lab, lessons_browser, test_output):
     """Open the lesson in JupyterLab, run all cells, and check its first control changes its first result."""
-    from _lab import error_outputs, open_notebook, run_all_cells
+    from _lab import error_outputs, open_notebook, run_all_cells, shutdown_kernels
 
     base, token = lessons_lab
-    page = chromium_browser.new_page(viewport={"width": 1366, "height": 768})  # the laptop of issue 16
+    page = lessons_browser.new_page(viewport={"width": 1366, "height": 768})  # the laptop of issue 16
     try:
-        open_notebook(page, base, token, f"lessons/{name}")
-        run_all_cells(page)
+        try:
+            open_notebook(page, base, token, f"lessons/{name}")
+            run_all_cells(page)
+        except AssertionError as exc:
+            # Seen in CI only, on the last lesson of a worker's server: the kernel starts on the server but
+            # the page keeps falling back to "Select Kernel". A student reloads the page; so do we, once,
+            # on a fresh page (a second failure is reported as it is).
+            if "Select Kernel" not in str(exc):
+                raise
+            print(f"{name}: {str(exc)[:120]}... reloading the page once")
+            page.close()
+            shutdown_kernels(base, token)
+            page = lessons_browser.new_page(viewport={"width": 1366, "height": 768})
+            open_notebook(page, base, token, f"lessons/{name}")
+            run_all_cells(page)
         assert not error_outputs(page), f"{name}: error outputs in the page: {error_outputs(page)[:2]}"
         _assert_solutions_hidden(page, name, test_output)
         page.wait_for_selector(".sme-control", timeout=30_000)
@@ -123,8 +149,6 @@ def test_lesson_in_jupyterlab(name, lessons_lab, chromium_browser, test_output):
         page.screenshot(path=str(test_output / f"lesson-{name[:-6]}.png"))
     finally:
         page.close()
-        from _lab import shutdown_kernels
-
         shutdown_kernels(base, token)  # the next lesson starts its kernel on a quiet server
 
 

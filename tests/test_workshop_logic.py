@@ -188,7 +188,11 @@ def test_the_workshop_kernel_manager_forks_unless_told_not_to(monkeypatch, flag,
         finally:
             await km.shutdown_kernel(now=True)
 
-    name, forked, warm = asyncio.run(start())
+    # in a thread of its own: a session's Playwright (sync API) keeps an event loop running in this one
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        name, forked, warm = pool.submit(asyncio.run, start()).result()
     assert forked is forks
     assert warm == str(forks)  # a forked kernel has the apps imported already
     if forks:

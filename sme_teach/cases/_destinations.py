@@ -51,7 +51,8 @@ DESTINATION_FACTOR_LABELS = {
 def _countries():
     # only the columns the distance measures read (all rows: scores are normalised over the table)
     return datasets.load_countries()[["iso2", "iso3", "name", "population", "capital_lat", "capital_lon",
-                                      "languages", "neighbours", "currency", "income_per_person"]]
+                                      "languages", "spoken_languages", "neighbours", "currency",
+                                      "income_per_person"]]
 
 
 def _hofstede():

@@ -55,8 +55,9 @@ _CSS = """
 .jp-OutputArea-output, .jp-OutputArea-output > .lm-Widget, .sme-app, .sme-app .sme-columns,
 .sme-app .sme-columns > .sme-questions {overflow: visible !important;}
 .sme-app .sme-columns {align-items: flex-start !important;}
-.sme-app .sme-panel.sme-sticky {position: sticky; top: 8px; align-self: flex-start; max-height: calc(100vh - 16px);
-  overflow-y: auto !important; overflow-x: hidden !important; z-index: 1; background: white;}
+/* not a scrolling box of its own (max-height + overflow): axe-core's scrollable-region-focusable asks that a
+   scrolling region be reachable by keyboard, and the page itself scrolls the panel's end into view */
+.sme-app .sme-panel.sme-sticky {position: sticky; top: 8px; align-self: flex-start; z-index: 1; background: white;}
 .sme-app .sme-panel img {max-width: 100%; height: auto;}
 .sme-app .widget-toggle-buttons {flex-wrap: wrap; height: auto;}
 .sme-app .widget-toggle-buttons .widget-toggle-button {margin-bottom: 3px;}
@@ -71,7 +72,7 @@ _CSS = """
   .sme-app .sme-columns {flex-direction: column !important;}
   .sme-app .sme-columns > .sme-questions, .sme-app .sme-columns > .sme-panel {min-width: 0 !important;
     width: 100% !important; max-width: 100% !important; flex: 0 0 auto !important; padding: 0 !important;}
-  .sme-app .sme-panel.sme-sticky {position: static; max-height: none; overflow-y: visible !important;}
+  .sme-app .sme-panel.sme-sticky {position: static;}
   .sme-app .widget-inline-hbox {flex-wrap: wrap; height: auto;}
   .sme-app .widget-inline-hbox > .widget-label {width: 100% !important; max-width: 100% !important;
     text-align: left !important;}
