@@ -12,7 +12,11 @@ Configure it in Voilà's config (``course/workshop/voila.json``)::
 
     "MappingKernelManager": {"kernel_manager_class": "sme_teach.room.WorkshopKernelManager"}
 
-``SME_TEACH_ROOM_ZYGOTE=0`` spawns every kernel normally (``python -m ipykernel_launcher``).
+Forking is opt-in for now: ``SME_TEACH_ROOM_ZYGOTE=1`` turns it on; by default every kernel is
+spawned normally (``python -m ipykernel_launcher``). In a fresh-clone CI run of the served config
+some forked kernels died before replying to ``kernel_info`` (Voilà's restarter brought them back,
+but a page opened meanwhile came without its app); until that is understood a room gets the
+slower, dependable kernels, with Voilà's preheated pools and culling still on.
 """
 
 from __future__ import annotations
@@ -72,7 +76,7 @@ def warm_up() -> None:
 
 
 def _enabled() -> bool:
-    return os.environ.get(ENV_FLAG, "1").strip().lower() not in ("0", "false", "no", "off")
+    return os.environ.get(ENV_FLAG, "0").strip().lower() in ("1", "true", "yes", "on")
 
 
 class _Zygotes:
