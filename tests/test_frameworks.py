@@ -353,3 +353,56 @@ def test_missing_file_and_unknown_name():
         load_file("/nonexistent/model.yaml")
     with pytest.raises(SmeTeachError, match="did you mean 'uppsala'"):
         load("upsala")
+
+
+def _set(path, value):
+    """A mutation setting ``spec[path...] = value`` (path of keys/indices; a callable value gets the spec)."""
+    def mutate(spec):
+        obj = spec
+        for k in path[:-1]:
+            obj = obj[k] if not callable(k) else k(obj)
+        obj[path[-1]] = value(spec) if callable(value) else value
+    return mutate
+
+
+def _first_edge(spec):
+    return spec["edges"]
+
+
+@pytest.mark.parametrize(
+    "mutate, problem",
+    [
+        (_set(("nodes", 0, "colour"), "red"), "unknown keys ['colour']"),
+        (_set(("layers",), []), "expected a non-empty list of layers"),
+        (_set(("layers", 0, "id"), 7), "'id' must be text"),
+        (_set(("layers", 1, "id"), lambda s: s["layers"][0]["id"]), "duplicate layer id"),
+        (_set(("nodes",), []), "expected a non-empty list of nodes"),
+        (_set(("nodes", 0, "id"), 3), "'id' must be text"),
+        (_set(("nodes", 0, "order"), "first"), "'order' must be a number"),
+        (_set(("nodes", 0, "layer"), 1), "'layer' must be a layer id"),
+        (_set(("nodes", 1, "id"), lambda s: s["nodes"][0]["id"]), "duplicate node id"),
+        (_set(("nodes", 0, "necessary"), "yes"), "'necessary' must be true or false"),
+        (_set(("nodes", 0, "necessary"), True), "needs 'necessary_quote'"),
+        (_set(("layers", 0, "moderates"), "current"), "'moderates' must be a mapping"),
+        (_set(("layers", 0, "moderates"), {"from": "nowhere", "to": "nowhere"}), "moderates.from: unknown layer"),
+        (_set(("edges",), "benefits -> kpi"), "expected a list of edges"),
+        (_set(("edges", 1, "target"), lambda s: s["edges"][0]["target"]), None),
+        (_set(("edges", 0, "inferred"), "maybe"), "'inferred' must be true or false"),
+        (_set(("edges", 0, "evidence"), "  "), "'evidence' must be text"),
+    ],
+)
+def test_every_broken_model_entry_gets_a_named_error(tmp_path, mutate, problem):
+    """A lecturer editing a model's YAML gets the file, the entry and what is expected, for each rule."""
+    def apply(spec):
+        if problem is None:  # a duplicate edge: the second edge made equal to the first
+            spec["edges"][1] = dict(spec["edges"][0])
+        else:
+            mutate(spec)
+        if problem == "needs 'necessary_quote'":
+            spec["nodes"][0].pop("necessary_quote", None)
+    path = _corrupt(tmp_path, apply)
+    with pytest.raises(SmeTeachError) as info:
+        load_file(path)
+    message = str(info.value)
+    assert message.startswith("broken_model.yaml:"), message
+    assert (problem or "duplicate edge") in message, message
