@@ -247,3 +247,17 @@ def site_server(site):
 
 # fixture courses and notebooks are data, not test modules
 collect_ignore_glob = ["fixtures/*"]
+
+
+def untick_chosen_market(page, name: str) -> None:
+    """Untick ``name`` in the destination explorer's chosen-markets list by keyboard (Space on its checkbox)."""
+    item = page.locator(".sme-markets-chosen .widget-checkbox", has_text=name)
+    for _attempt in range(3):  # the list is redrawn after each change: a key pressed mid-redraw is lost
+        if not item.count():
+            break
+        item.locator("input").focus()
+        item.locator("input").press("Space")
+        try:
+            item.wait_for(state="detached", timeout=15_000)
+        except Exception:  # noqa: BLE001 - still listed: press again
+            continue

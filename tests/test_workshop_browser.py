@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import WORKSHOP, voila_command  # noqa: F401 - the server is conftest's workshop_server
+from conftest import WORKSHOP, untick_chosen_market, voila_command  # noqa: F401 - the server is conftest's workshop_server
 
 pytestmark = pytest.mark.browser
 
@@ -178,16 +178,7 @@ def test_destination_explorer(pages, tmp_path, test_output):
     # the market picker by keyboard: untick six of the ten chosen markets (Space on a focused checkbox)
     drop = ["China", "Singapore", "United Arab Emirates", "Saudi Arabia", "Germany", "United States"]
     for left, name in enumerate(drop, start=1):
-        item = page.locator(".sme-markets-chosen .widget-checkbox", has_text=name)
-        for _attempt in range(3):  # the list is redrawn after each change: a key pressed mid-redraw is lost
-            if not item.count():
-                break
-            item.locator("input").focus()
-            item.locator("input").press("Space")
-            try:
-                item.wait_for(state="detached", timeout=15_000)
-            except Exception:  # noqa: BLE001 - still listed: press again
-                continue
+        untick_chosen_market(page, name)
         page.wait_for_function("n => document.querySelectorAll('.sme-markets-chosen input:checked').length === n",
                                arg=10 - left, timeout=30_000)
     # keyboard on a slider: culture scores matter a lot

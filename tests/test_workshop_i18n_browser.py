@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Recorder
+from conftest import Recorder, untick_chosen_market
 
 pytestmark = pytest.mark.browser
 
@@ -277,16 +277,7 @@ def _pick_markets(page, add, drop):
     """The market picker by keyboard: untick each market in ``drop`` from the chosen list, then type
     each one in ``add`` into the search box and tick it (unless it is chosen already)."""
     for name in drop:
-        item = page.locator(".sme-markets-chosen .widget-checkbox", has_text=name)
-        for _attempt in range(3):  # the list is redrawn after each change: a key pressed mid-redraw is lost
-            if not item.count():
-                break
-            item.locator("input").focus()
-            item.locator("input").press("Space")
-            try:
-                item.wait_for(state="detached", timeout=15_000)
-            except Exception:  # noqa: BLE001 - still listed: press again
-                continue
+        untick_chosen_market(page, name)
     for name in add:
         if page.locator(".sme-markets-chosen .widget-checkbox", has_text=name).count():
             continue
