@@ -21,16 +21,17 @@ package    writes a file into the installed ``sme_teach`` package
 codepatch  the ``wrong`` answers, and ``expect_frame.__code__`` (and ``_differs``) replaced by no-ops
 classpatch the ``wrong`` answers, and ``pandas.Series.to_dict`` patched so every value "equals" any other
 history    the solution; its last answer cell prints the kernel's input history (``In``)
-environ    the solution; prints ``os.environ``
+environ    the solution; prints ``os.environ`` and tries to read a file this test puts in the grader's home
 network    the solution; connects to a TCP listener this test runs on 127.0.0.1
 leftover   the solution; starts a detached background process that outlives the notebook
-membomb    the solution; allocates memory (touching it) until refused
+membomb    the solution; prints its resource limits, then allocates memory (touching it) until refused
 forkbomb   the solution; forks up to 300 sleeping children
 ========== =============================================================================================
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -55,6 +56,7 @@ BIN = Path(sys.executable).parent
 TIMEOUT = 20
 SECRET = "tok-9f3e1c-grader-secret"
 LEFTOVER = "sme-leftover-7d1c"
+HOME_PROBE = Path.home() / f".sme-grader-home-{os.getpid()}"  # a file of the grader's home directory
 FORKS = 300
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the sandbox is Linux namespaces")
 
@@ -141,6 +143,10 @@ print("<<<HISTORY")
 ENVIRON = '''
 import os as _os
 print("ENV>>>", dict(_os.environ), "<<<ENV")
+try:
+    print("ATTACK WORKED: home file", open({home!r}).read())
+except OSError as _e:
+    print("attack blocked: home", type(_e).__name__)
 '''
 
 NETWORK = '''
@@ -164,6 +170,7 @@ print("started a background process")
 MEMBOMB = '''
 import resource as _r
 print("RLIMIT_AS", _r.getrlimit(_r.RLIMIT_AS))
+print("LIMITS", {n: _r.getrlimit(getattr(_r, n))[0] for n in ("RLIMIT_NPROC", "RLIMIT_FSIZE", "RLIMIT_CPU")})
 if _r.getrlimit(_r.RLIMIT_AS)[0] != _r.RLIM_INFINITY:  # never run the bomb where nothing would stop it
     _blocks = []
     try:
@@ -211,7 +218,7 @@ def _class_notebooks(course: Path, port: int) -> dict:
         "package": {q1: PACKAGE.format(tag=os.getpid())},
         "codepatch": {**wrong, q1: CODEPATCH + wrong[q1]},
         "classpatch": {**wrong, q1: CLASSPATCH + wrong[q1]},
-        "environ": {**sols, q1: ENVIRON + sols[q1]},
+        "environ": {**sols, q1: ENVIRON.format(home=str(HOME_PROBE)) + sols[q1]},
         "network": {**sols, q1: NETWORK.format(port=port) + sols[q1]},
         "leftover": {**sols, q1: LEFTOVER_CODE + sols[q1]},
         "membomb": {**sols, q1: MEMBOMB + sols[q1]},
@@ -306,6 +313,7 @@ def attacked(tmp_path_factory):
     base = tmp_path_factory.mktemp("attacks")
     listener = Listener()
     runs = {}
+    HOME_PROBE.write_text("grader-home-secret")
     try:
         for kind in ("sandboxed", "control"):
             course = base / kind
@@ -334,6 +342,7 @@ def attacked(tmp_path_factory):
         yield runs
     finally:
         listener.close()
+        HOME_PROBE.unlink(missing_ok=True)
         import sme_teach
 
         for stray in Path(sme_teach.__file__).parent.glob(f"_pwned_{os.getpid()}.py"):
@@ -419,6 +428,12 @@ def test_the_environment_is_clean(attacked):
     assert SECRET in _outputs(attacked["control"]["course"], "environ")
 
 
+def test_the_graders_home_is_out_of_reach(attacked):
+    out = _outputs(attacked["sandboxed"]["course"], "environ")
+    assert "attack blocked: home" in out and "grader-home-secret" not in out
+    assert "ATTACK WORKED: home file grader-home-secret" in _outputs(attacked["control"]["course"], "environ")
+
+
 def test_no_network(attacked):
     assert attacked["sandboxed"]["received"] == []
     out = _outputs(attacked["sandboxed"]["course"], "network")
@@ -427,9 +442,17 @@ def test_no_network(attacked):
     assert _grades(attacked["sandboxed"]["course"])["network"] == _grades(attacked["sandboxed"]["course"])["good"]
 
 
+def _log_notes(course: Path, student: str) -> str:
+    records = [json.loads(line) for line in (course / "grading_log.jsonl").read_text().splitlines()]
+    return "; ".join(n for r in records if r["student"] == student for n in r.get("notes") or [])
+
+
 def test_no_process_outlives_its_notebook(attacked):
     assert attacked["sandboxed"]["leftovers"] == []
     assert attacked["control"]["leftovers"], "control: the detached process survives grading"
+    # killed when its notebook was done (not only when the grader exits and bwrap's namespace goes)
+    assert "still running after it; killed" in _log_notes(attacked["sandboxed"]["course"], "leftover")
+    assert "still running after it" not in _log_notes(attacked["sandboxed"]["course"], "good")
 
 
 def test_memory_and_fork_bombs_are_stopped(attacked):
@@ -442,7 +465,14 @@ def test_memory_and_fork_bombs_are_stopped(attacked):
     made = int(fork.split("FORKBOMB made ")[1].split(" ")[0])
     assert "fork refused" in fork and made < 100, fork
     assert grades["membomb"] == grades["forkbomb"] == grades["good"]
+    # the other limits of the What-to-build list, as the kernel sees them (values from _sandbox.Limits)
+    from sme_teach.grading._sandbox import Limits
+
+    limits = ast.literal_eval(mem.split("LIMITS ")[1].split("}")[0] + "}")
+    assert limits["RLIMIT_FSIZE"] == Limits().file_bytes and limits["RLIMIT_CPU"] == Limits().cpu_seconds
+    assert 0 < limits["RLIMIT_NPROC"] < 10_000
     # control: nothing limits either (the bomb itself only runs where a limit would stop it)
     control = _outputs(attacked["control"]["course"], "membomb")
     assert "RLIMIT_AS [-1, -1]" in control or "RLIMIT_AS (-1, -1)" in control
+    assert "'RLIMIT_FSIZE': -1" in control and "'RLIMIT_CPU': -1" in control
     assert f"FORKBOMB made {FORKS} processes" in _outputs(attacked["control"]["course"], "forkbomb")

@@ -411,18 +411,21 @@ def _confine(confinement: dict) -> None:
 
 
 def _reset(confinement: dict) -> dict:
-    """Kill every other process of the sandbox (not PID 1, bwrap's reaper) and empty its /tmp."""
+    """Kill every other process of the sandbox (not PID 1, bwrap's reaper) and empty its /tmp.
+
+    ``left`` is how many processes were still there before the kill (what the notebook left behind)."""
     me = os.getpid()
+
+    def others():
+        return [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]
+
+    found = others()
     try:
         os.kill(-1, signal.SIGKILL)
     except ProcessLookupError:
         pass
     deadline = time.monotonic() + 10
-    left = []
-    while time.monotonic() < deadline:
-        left = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]
-        if not left:
-            break
+    while time.monotonic() < deadline and others():
         time.sleep(0.005)
     import shutil
 
@@ -443,7 +446,7 @@ def _reset(confinement: dict) -> dict:
                     os.unlink(path)
                 except OSError:
                     pass
-    return {"ok": True, "left": len(left)}
+    return {"ok": True, "left": len(found)}
 
 
 def _serve(sock: socket.socket, confinement=None):
