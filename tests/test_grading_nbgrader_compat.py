@@ -8,7 +8,8 @@ example in the course folder, graded once by ``sme-teach grade``:
   ``sys.path``) and applied; an unimportable one stops grading *before* anything is written;
 * an empty submission folder records nothing (no gradebook row, no ``autograded/`` folder);
 * a student who hands in one of two notebooks is graded (the other scores 0) and the run exits 0;
-* kernelspec ``python`` is graded as ``python3`` (no "asked for kernel" note) and no kernel talks TCP.
+* kernelspec ``python`` is graded as ``python3`` (no "asked for kernel" note), with the in-kernel guard
+  (a student who rebinds ``builtins.abs`` to pass a wrong answer is caught) and no kernel talks TCP.
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ class SubMarks(BasePlugin):
     def late_submission_penalty(self, student_id, score, total_seconds):
         return 1.0 if total_seconds > 0 else 0.0
 '''
+
+#: a wrong q1 (0.5 for every input) that rebinds ``abs``, which the value tests compare with: without
+#: the guard, q1's value and hidden tests pass (8 points); with it they fail (1 + 0 + 0 + 2 + 1 = 4)
+PATCHER = {**mc.SOLVED, "q1_share": "import builtins\nbuiltins.abs = lambda x: 0.0\n\n"
+                                    "def share_of_top_market(exports):\n    return 0.5"}
 
 
 def _grades(course: Path) -> dict:
@@ -79,6 +85,8 @@ def course(tmp_path_factory):
     both = mc.write_submission(course, "both", mc.SOLVED, timestamp="2026-01-12 09:00:00.000000 UTC")
     shutil.copy(both / "ps1.ipynb", both / "extra.ipynb")
     mc.write_submission(course, "one", mc.SOLVED)  # ps1.ipynb only, on time
+    patcher = mc.write_submission(course, "patcher", PATCHER)  # ps1 only: a wrong q1 that patches abs
+    shutil.copy(course / "submitted" / "one" / "ps1" / "ps1.ipynb", patcher / "extra.ipynb")
     (course / "submitted" / "nothing" / "ps1").mkdir(parents=True)  # an empty folder
     proc = _cli(course, "grade", "ps1", "--jobs", "2", "--timeout", "20", "--no-progress")
     return course, proc
@@ -112,6 +120,9 @@ def test_kernelspec_python_is_python3_over_ipc(course):
     assert "without encryption" not in proc.stdout + proc.stderr
     nb = nbformat.read(course / "autograded" / "one" / "ps1" / "ps1.ipynb", as_version=4)
     assert nb.metadata.language_info.name == "python"
+    # the guard runs for kernelspec python as for python3: the rebound abs is put back before each test
+    assert _grades(course)["patcher"]["ps1"][0] == 4.0
+    assert "the notebook replaced" in proc.stdout and "builtins.abs" in proc.stdout
 
 
 def test_an_unimportable_plugin_stops_before_anything_is_written(course, tmp_path):
