@@ -112,3 +112,34 @@ def test_a_lecturer_who_is_not_root_gets_the_same_walls(tmp_path):
     assert "procs [1, 2]" in out, f"the sandbox sees processes of the grader: {out}"
     assert "caps 0000000000000000" in out, out
     assert "package read-only" in out, out
+
+
+def test_sme_teach_grade_refuses_and_writes_nothing_without_the_sandbox(monkeypatch, tmp_path, capsys):
+    """The lecturer's command, not only ``require()``: exit 2, the reason and the way out, nothing graded."""
+    import warnings
+
+    from nbgrader.api import Gradebook
+
+    from sme_teach import cli, grading
+
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+    import make_course as mc
+
+    course = mc.build_course(tmp_path / "course")
+    grading.release(mc.ASSIGNMENT, course, exchange=False)
+    mc.write_submission(course, "s1", mc.SOLVED)
+    monkeypatch.delenv("SME_TEACH_SCHEDULER", raising=False)
+    monkeypatch.setattr(_sandbox, "bwrap_path", lambda: None)
+    _sandbox._probe.cache_clear()
+    try:
+        code = cli.main(["grade", mc.ASSIGNMENT, "--course", str(course), "--no-progress"])
+    finally:
+        monkeypatch.undo()
+        _sandbox._probe.cache_clear()
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "refusing to grade" in err and "bubblewrap" in err and "--unsafe-no-sandbox" in err
+    assert not (course / "autograded").exists() and not (course / "grading_log.jsonl").exists()
+    with warnings.catch_warnings(), Gradebook(f"sqlite:///{course}/gradebook.db") as gb:
+        warnings.simplefilter("ignore")
+        assert gb.assignment_submissions(mc.ASSIGNMENT) == []
