@@ -50,6 +50,7 @@ from conftest import REPO
 
 sys.path.insert(0, str(REPO / "tests" / "fixtures"))
 import hostile  # noqa: E402
+import make_course as mc  # noqa: E402
 
 A = "a4_cluster_spillover"
 BIN = Path(sys.executable).parent
@@ -476,3 +477,45 @@ def test_memory_and_fork_bombs_are_stopped(attacked):
     assert "RLIMIT_AS [-1, -1]" in control or "RLIMIT_AS (-1, -1)" in control
     assert "'RLIMIT_FSIZE': -1" in control and "'RLIMIT_CPU': -1" in control
     assert f"FORKBOMB made {FORKS} processes" in _outputs(attacked["control"]["course"], "forkbomb")
+
+
+MPL_WRITER = '''
+import os as _os
+import matplotlib.font_manager as _fm
+_dir = _os.environ["MPLCONFIGDIR"]  # config and font cache the next kernel would read
+with open(_os.path.join(_dir, "matplotlibrc"), "w") as _f:
+    _f.write("text.usetex: True\\n")
+with open(_os.path.join(_dir, f"fontlist-v{_fm.FontManager.__version__}.json"), "w") as _f:
+    _f.write('{"poisoned": "by a_writer"}')
+print("wrote into", _dir)
+'''
+MPL_READER = '''
+import os as _os
+_dir = _os.environ["MPLCONFIGDIR"]
+_names = sorted(_os.listdir(_dir))
+print("MPLDIR", _names, [open(_os.path.join(_dir, _n)).read()[:40] for _n in _names], "MPLDIR")
+'''
+
+
+def test_a_notebook_leaves_nothing_for_the_next_one_in_its_worker(tmp_path):
+    """matplotlib's config folder is the one writable place outside the staging folder that the next
+    kernel of the same worker reads: a classmate graded after ``a_writer`` must not find its files."""
+    from sme_teach import grading
+
+    course = mc.build_course(tmp_path / "course")
+    grading.release(mc.ASSIGNMENT, course, exchange=False)
+    solution = {c.metadata["nbgrader"]["grade_id"]: c.source for c in mc.source_notebook().cells
+                if "nbgrader" in c.metadata}["q1_share"]
+    mc.write_submission(course, "a_writer", {**mc.SOLVED, "q1_share": solution + "\n" + MPL_WRITER})
+    mc.write_submission(course, "b_reader", {**mc.SOLVED, "q1_share": solution + "\n" + MPL_READER})
+    run = grading.grade(mc.ASSIGNMENT, course, jobs=1, timeout=TIMEOUT, progress=False)  # one worker, in order
+    assert not run.failed, run.summary()
+    assert "wrote into" in _outputs_of(course, "a_writer", mc.ASSIGNMENT)
+    seen = _outputs_of(course, "b_reader", mc.ASSIGNMENT).split("MPLDIR")[1]
+    assert "matplotlibrc" not in seen and "poisoned" not in seen, seen
+    assert "fontlist-v" in seen, "the grader's font cache is there again (else every kernel rebuilds it)"
+
+
+def _outputs_of(course: Path, student: str, assignment: str) -> str:
+    nb = nbformat.read(course / "autograded" / student / assignment / f"{assignment}.ipynb", as_version=4)
+    return json.dumps([c.get("outputs", []) for c in nb.cells if c.cell_type == "code"])

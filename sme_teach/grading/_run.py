@@ -432,6 +432,9 @@ async def _execute(nb, resources, student: str, staging: Path, notes: list, mode
                 left = await _reset_sandbox()
                 if left:
                     notes.append(f"{left} process(es) the notebook started were still running after it; killed")
+                # matplotlib's config folder (the kernels' MPLCONFIGDIR) is writable by them and read by the
+                # next kernel: back to the grader's font cache, so no file of this notebook reaches a classmate
+                _W.sandbox.refresh_cache()
                 # the next notebook's kernel starts now, with nothing of this one left
                 _W.spare = _W.loop.create_task(_start_kernel("python3", warm=True))
         ex.km = ex.kc = None

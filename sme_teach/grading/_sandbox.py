@@ -172,7 +172,8 @@ def kernel_environment(workdir, extra: dict | None = None) -> dict:
 class Sandbox:
     """One worker's sandbox: ``workdir`` (the only writable folder) and the kernels' uid and limits.
 
-    The work folder holds ``run/`` (connection files and IPC sockets), ``mpl/`` (matplotlib's cache)
+    The work folder holds ``run/`` (connection files and IPC sockets), ``mpl/`` (matplotlib's config and
+    cache; put back to the grader's font cache after every notebook, :meth:`refresh_cache`)
     and one staging folder per submission; it is bound at its own path, so paths read the same inside
     and outside.
     """
