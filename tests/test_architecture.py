@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import copy
 import importlib
 import subprocess
 import sys
@@ -101,6 +102,9 @@ def _vandalise(obj):
         for v in obj:
             _vandalise(v)
         obj.clear()
+    elif isinstance(obj, tuple):  # a named tuple of tables (datasets.ModelInputs)
+        for v in obj:
+            _vandalise(v)
     elif isinstance(obj, measures.Instrument):
         _vandalise(obj.items)
         _vandalise(obj.dimensions)
@@ -109,6 +113,10 @@ def _vandalise(obj):
 LOADERS = {
     "load_countries": datasets.load_countries,
     "load_hofstede": datasets.load_hofstede,
+    "load_income": datasets.load_income,
+    "load_review_studies": datasets.load_review_studies,
+    "list_datasets": datasets.list_datasets,
+    "khulna_model_inputs": lambda: datasets.khulna_model_inputs(datasets.load_khulna_smes()),
     "load_literature_table": datasets.load_literature_table,
     "load_florentine": datasets.load_florentine,
     "load_khulna_smes": datasets.load_khulna_smes,
@@ -121,6 +129,9 @@ LOADERS = {
     "load_instrument": measures.load_instrument,
     "load_recommendations": cases.load_recommendations,
     "firm_timing_table": synthetic.firm_timing_table,
+    "khulna_readiness_responses": synthetic.khulna_readiness_responses,
+    "variant": lambda: synthetic.variant("khulna_smes", 3),
+    "stated_links": lambda: frameworks.stated_links("alliance_fsa"),
 }
 
 
@@ -131,13 +142,17 @@ def _same(a, b):
         return nx.utils.graphs_equal(a, b)
     if isinstance(a, measures.Instrument):
         return a.items.equals(b.items) and a.dimensions.equals(b.dimensions) and a.bands == b.bands
+    if isinstance(a, tuple) and hasattr(a, "_fields"):
+        return type(a) is type(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return set(a) == set(b) and all(_same(a[k], b[k]) for k in a)
     return a == b
 
 
 @pytest.mark.parametrize("name", list(LOADERS))
 def test_changing_what_a_loader_returns_changes_nothing_later(name):
     load = LOADERS[name]
-    before = load()
+    before = copy.deepcopy(load())  # a copy: if load() handed out one shared object, it changes `before` too
     _vandalise(load())
     assert _same(load(), before), f"{name}: a caller's in-place change reached the next caller"
 
@@ -177,17 +192,47 @@ CASES = {
     "destination_comparison": lambda: cases.destination_comparison("BGD", ["IND", "GBR"], {"geographic": 1}).table,
     "spillover": lambda: cases.spillover(["KS01"], 0.3, runs=20).probability,
     "client_brief": lambda: cases.client_brief(7).weights,
+    "theory_notes": lambda: cases.theory_notes(),
+    "uppsala_step": lambda: cases.uppsala_step(cases.UPPSALA_ACTIVITIES[0]),
+    "model_layers": lambda: cases.model_layers(),
+    "model_labels": lambda: cases.model_labels(),
+    "entry_mode": lambda: cases.entry_mode(),
+    "alliance_nodes": lambda: cases.alliance_nodes("alliance"),
+    "country_choices": cases.country_choices,
+    "cage_table": lambda: cases.cage_table("BGD", ["IND", "GBR"]),
+    "destination_pool": lambda: cases.destination_pool(),
+    "firm_choices": cases.firm_choices,
+    "firm_inputs": lambda: cases.firm_inputs("KS02"),
+    "firm_profile": lambda: cases.firm_profile("KS02"),
+    "cohort_competencies": lambda: cases.cohort_competencies(),
+    "best_starts": lambda: cases.best_starts(runs=20),
+    "lever_gains": lambda: cases.lever_gains(pd.Series({"joint_marketing": 0.5})),
 }
+# public use cases whose result cannot be changed in place (checked below, so a new one is not missed)
+IMMUTABLE_RESULTS = {"advised_firm": str}
+
+
+def test_every_data_set_loader_is_vandalised():
+    listed = {path.rsplit(".", 1)[-1] for path in datasets.list_datasets()["loader"]}
+    assert listed <= set(LOADERS), f"add these loaders of list_datasets() to LOADERS: {sorted(listed - set(LOADERS))}"
+
+
+def test_every_public_use_case_is_vandalised():
+    public = {n for n in cases.__all__ if callable(getattr(cases, n)) and not isinstance(getattr(cases, n), type)}
+    covered = set(CASES) | set(IMMUTABLE_RESULTS) | {n for n in LOADERS if hasattr(cases, n)}
+    assert public <= covered, f"add these public use cases of sme_teach.cases to CASES: {sorted(public - covered)}"
+    smes = datasets.load_khulna_smes()
+    assert isinstance(cases.advised_firm(smes, 3), IMMUTABLE_RESULTS["advised_firm"])
 
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_changing_what_a_use_case_returns_changes_nothing_later(name):
     run = CASES[name]
-    before = run()
+    before = copy.deepcopy(run())  # a copy: a use case returning a shared object would change `before` too
     _vandalise(run())
     after = run()
     if isinstance(before, dict):
-        assert set(before) == set(after)
+        assert set(before) == set(after), f"{name}: a caller's in-place change reached the next call (keys)"
         for k in before:
             assert _same(before[k], after[k]) if not isinstance(before[k], float) else (
                 np.isnan(before[k]) and np.isnan(after[k]) or before[k] == after[k]), f"{name}[{k!r}] changed"
@@ -208,19 +253,21 @@ LAYERS = ("frameworks", "measures", "datasets", "synthetic", "cases", "plots", "
 
 def test_no_two_public_names_mean_different_things():
     seen: dict[str, tuple[str, object]] = {}
-    clashes = []
-    for layer in LAYERS:
+    clashes, unresolved = [], []
+    for layer in (*LAYERS, "room"):
         mod = importlib.import_module(f"sme_teach.{layer}")
         for name in getattr(mod, "__all__", []):
             try:
                 obj = getattr(mod, name)
             except AttributeError:
+                unresolved.append(f"sme_teach.{layer}.{name}")
                 continue
             if isinstance(obj, type(sys)):  # a submodule
                 continue
             if name in seen and seen[name][1] is not obj:
                 clashes.append(f"{name}: sme_teach.{seen[name][0]} and sme_teach.{layer}")
             seen.setdefault(name, (layer, obj))
+    assert not unresolved, "names in __all__ that the package cannot give: " + ", ".join(unresolved)
     assert not clashes, "public names with different meanings in two layers: " + "; ".join(clashes)
 
 

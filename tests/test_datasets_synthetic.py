@@ -80,7 +80,7 @@ def regenerated(tmp_path_factory):
                                             "review_studies.csv", "florentine.csv"])
 def test_make_data_is_bit_identical_and_matches_committed(regenerated, fname):
     if fname in ("literature_table.csv", "review_studies.csv") and not SEEDS.is_dir():
-        pytest.skip(f"literature_table.csv is built from the CSF seed paper, which is not beside the repository "
+        pytest.skip(f"{fname} is built from the CSF seed paper, which is not beside the repository "
                     f"(looked in {SEEDS}); the committed file is checked by test_datasets.py instead")
     if fname in ("countries.csv", "income.csv"):
         wrong = {name: (have, want) for name, want in data_pins().items()

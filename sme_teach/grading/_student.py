@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -121,12 +120,3 @@ def student_data(name: str, student: str | None = None, **kwargs):
 
 #: (name, seed, options) -> data; grade cells ask for the same variant several times per notebook
 _CACHE: dict = {}
-
-
-_SAFE = re.compile(r"^[A-Za-z0-9_.@+-]+$")
-
-
-def _check_student_id(value: str) -> str:
-    if not _SAFE.match(value or ""):
-        raise SmeTeachError(f"invalid student id {value!r}; expected letters, digits and _ . @ + -")
-    return value
