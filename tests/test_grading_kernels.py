@@ -84,6 +84,57 @@ def test_forked_kernels_are_fresh_interruptible_and_watched(tmp_path):
     asyncio.run(main())
 
 
+def test_a_forked_kernel_has_the_comm_targets_its_warm_imports_register_in_a_kernel(tmp_path):
+    """ipywidgets, imported in the zygote before any kernel existed, registers its comm targets only when
+    imported inside one: without them a Voilà page cannot ask for the app's widgets in one message."""
+    env = {k: v for k, v in os.environ.items() if k != "JUPYTERHUB_USER"}
+
+    async def main():
+        zygote = _kernels.start_zygote("python3", env, tmp_path, ["ipywidgets"])
+        try:
+            km, kc = await _start(zygote, tmp_path, env)
+            assert km.provisioner.forked
+            reply, out = await _run(kc, "import sys\nprint('ipywidgets' in sys.modules, "
+                                        "sorted(get_ipython().kernel.comm_manager.targets))")
+            assert reply["status"] == "ok"
+            preloaded, targets = out.split(" ", 1)
+            assert preloaded == "True"  # imported in the zygote, not by this cell
+            assert "'jupyter.widget'" in targets and "'jupyter.widget.control'" in targets, targets
+            kc.stop_channels()
+            await km.shutdown_kernel(now=True)
+        finally:
+            zygote.close()
+
+    asyncio.run(main())
+
+
+def test_a_forked_kernel_is_watched_through_a_descriptor_numbered_past_1024(tmp_path):
+    """A server with thirty kernels holds more than 1024 descriptors; select() refuses those numbers,
+    so the pidfd must be watched another way (it raised ValueError and the kernel seemed to die)."""
+    import resource
+    import subprocess
+    import sys
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.skip(f"this machine allows only {hard} open files")
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    try:
+        fd = os.pidfd_open(child.pid)
+        high = os.dup2(fd, 1100)
+        os.close(fd)
+        kernel = _kernels.ForkedKernel(child.pid, high)
+        assert kernel.poll() is None  # alive: no ValueError from select()
+        child.kill()
+        child.wait()
+        assert kernel.poll() is not None
+    finally:
+        if child.poll() is None:
+            child.kill()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
 def test_fallback_spawns_normally(monkeypatch):
     monkeypatch.setenv(_kernels.ENV_FLAG, "0")
     assert not _kernels.enabled() and _kernels.enabled(True)

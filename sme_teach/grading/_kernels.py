@@ -224,6 +224,18 @@ class Zygote:
             self._proc.kill()
 
 
+def _readable(fd: int) -> bool:
+    """Whether ``fd`` is readable now (a pidfd is once its process has exited).
+
+    ``poll``, not ``select``: ``select`` refuses descriptors numbered 1024 or more ("filedescriptor out
+    of range in select()"), and a server holding thirty kernels' sockets and pages passes that number —
+    the kernel then looked dead before it replied to ``kernel_info``.
+    """
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
+
+
 class ForkedKernel:
     """The part of :class:`subprocess.Popen` that :class:`LocalProvisioner` uses, for a forked kernel.
 
@@ -247,7 +259,7 @@ class ForkedKernel:
 
     def _alive(self) -> bool:
         if self._pidfd is not None:
-            return not select.select([self._pidfd], [], [], 0)[0]
+            return not _readable(self._pidfd)
         try:
             os.kill(self.pid, 0)
         except ProcessLookupError:
@@ -499,7 +511,7 @@ def _serve(sock: socket.socket, confinement=None):
                         os.close(fd)
                 return request
             for old, fd in list(children.items()):  # forget kernels that have exited
-                if fd is not None and select.select([fd], [], [], 0)[0]:
+                if fd is not None and _readable(fd):
                     os.close(fd)
                     del children[old]
             try:
@@ -531,7 +543,25 @@ def _become_kernel(request: dict, confinement=None) -> None:
     sys.argv = [ipykernel_launcher.__file__] + list(request["args"])
     from ipykernel import kernelapp
 
-    kernelapp.launch_new_instance()
+    # as kernelapp.launch_new_instance(), with one step between making the kernel and serving it
+    app = kernelapp.IPKernelApp.instance()
+    app.initialize()
+    _redo_import_hooks()
+    app.start()
+
+
+def _redo_import_hooks() -> None:
+    """What warm modules do at import *when a kernel exists*, done now that one does.
+
+    The zygote imported them before any kernel: ``ipywidgets`` registers its comm targets
+    (``jupyter.widget``, ``jupyter.widget.control``) at import only if ``get_ipython()`` is set, so a
+    forked kernel had none. A page's widget manager then could not ask for every widget's state in
+    one message ("No such comm target registered: jupyter.widget.control") and fell back to asking
+    for each widget's state in turn.
+    """
+    widgets = sys.modules.get("ipywidgets")
+    if widgets is not None and hasattr(widgets, "register_comm_target"):
+        widgets.register_comm_target()
 
 
 def _main(argv) -> None:
