@@ -117,10 +117,12 @@ bench: install-dev sandbox
 # (course/workshop/jupyter). Answers saved by participants go to $(WORKSHOP_DIR).
 WORKSHOP_PORT ?= 8866
 WORKSHOP_DIR  ?= $(or $(SME_TEACH_WORKSHOP_DIR),$(HOME)/sme_teach_workshop)
+# the room's language: what an app page without ?lang= shows, and the language the waiting copies are built in
+WORKSHOP_LANG ?= $(or $(SME_TEACH_WORKSHOP_LANG),en)
 workshop: install fonts
 	@echo "Workshop apps: open http://localhost:$(WORKSHOP_PORT)/ in a browser (Ctrl+C stops the server)."
 	@echo "Participants' saved answers go to $(WORKSHOP_DIR)"
-	SME_TEACH_WORKSHOP_DIR=$(WORKSHOP_DIR) JUPYTER_PATH=$(CURDIR)/course/workshop/jupyter$(if $(JUPYTER_PATH),:$(JUPYTER_PATH)) \
+	SME_TEACH_WORKSHOP_DIR=$(WORKSHOP_DIR) SME_TEACH_WORKSHOP_LANG=$(WORKSHOP_LANG) JUPYTER_PATH=$(CURDIR)/course/workshop/jupyter$(if $(JUPYTER_PATH),:$(JUPYTER_PATH)) \
 	  $(BIN)/voila course/workshop --no-browser --port=$(WORKSHOP_PORT) \
 	  --Voila.config_file_paths=course/workshop $(WORKSHOP_ARGS)
 

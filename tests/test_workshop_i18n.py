@@ -74,6 +74,50 @@ def test_language_from_the_query_string(monkeypatch):
     assert _i18n.language_from_query("?lang=BN") == "bn"
 
 
+def test_a_preheated_kernel_builds_its_app_before_the_page_asks_then_follows_the_page(monkeypatch):
+    """In Voilà's pool the app is built in the room's language without waiting for a request; the
+    notebook's second cell waits for the page (voila.utils.get_query_string) and redraws in its language."""
+    import voila.utils
+
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    monkeypatch.setenv(_i18n.ROOM_LANG_ENV, "bn")
+    asked = []
+
+    def page_arrives(url=None):  # what Voilà's request handler sends the kernel when a page takes it
+        asked.append(url)
+        return "lang=en"
+
+    monkeypatch.setattr(voila.utils, "get_query_string", page_arrives)
+    app = workshop.readiness_app()
+    assert app.lang == "bn" and asked == []  # built at once, in the room's language, before any request
+    app.items["cur_1"].value = 3  # (not possible before a page, but an answer must survive the redraw)
+    assert app.use_page_language() == "en" and asked == [None]
+    assert app.lang == "en" and app.items["cur_1"].value == 3 and "sme-lang-en" in app.widget._dom_classes
+    assert app.use_page_language() == "en" and asked == [None]  # once only
+    # a page without ?lang= in a Bengali room: Bengali, no redraw
+    monkeypatch.setattr(voila.utils, "get_query_string", lambda url=None: "")
+    app = workshop.spillover_app()
+    root = app.widget.children[0]
+    assert app.use_page_language() == "bn" and app.widget.children[0] is root
+    # outside a preheated kernel nothing waits
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    monkeypatch.setenv("QUERY_STRING", "lang=en")
+    app = workshop.alliance_app()
+    assert app.lang == "en" and app.use_page_language() == "en"
+
+
+def test_every_workshop_notebook_builds_its_app_then_follows_the_page_language():
+    import nbformat
+
+    for path in sorted((REPO / "course" / "workshop").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        code = [c.source for c in nb.cells if c.cell_type == "code"]
+        assert len(code) == 2, path.name
+        assert "app = " in code[0] and "_app()" in code[0] and code[0].rstrip().endswith("app"), path.name
+        assert code[1].strip().endswith("app.use_page_language();"), path.name
+
+
 def _answer_all(app, value=4):
     for w in app.items.values():
         w.value = value

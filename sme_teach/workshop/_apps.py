@@ -25,7 +25,7 @@ from ..cases import ANSWER_LABELS, BAND_WORDS, DESTINATION_FACTOR_LABELS, Worksh
 from ..plots import band_spans, network_layout, table_html
 from ..widgets import mark
 from . import _charts, _report, _store
-from ._i18n import LANGUAGES, Translator, language_from_query, n_
+from ._i18n import LANGUAGES, Translator, language_from_query, n_, page_is_waiting
 
 __all__ = ["WorkshopApp", "ReadinessApp", "AllianceApp", "DestinationApp", "SpilloverApp",
            "readiness_app", "alliance_app", "destination_app", "spillover_app"]
@@ -279,7 +279,10 @@ class WorkshopApp:
         import matplotlib.backends.backend_agg  # noqa: F401
         import matplotlib.figure  # noqa: F401
 
-        self.tr = Translator(lang or language_from_query())
+        # A kernel Voilà preheated builds its app before anyone asks, in the room's language; the
+        # notebook's next cell (use_page_language) then waits for the page and switches if it asked for another.
+        self._page_pending = lang is None and page_is_waiting()
+        self.tr = Translator(lang or language_from_query(wait=False))
         self.lang = self.tr.lang
         self._saved_key = None  # the participant key this page last saved under (a name fix replaces it)
         self.language = W.ToggleButtons(options=[(name, code) for code, name in LANGUAGES.items()], value=self.lang,
@@ -401,6 +404,19 @@ class WorkshopApp:
             w.observe(self._safe(self._names_changed), names="value")
         self._safe(self.refresh)()
         self._safe(self.refresh_csv)()
+
+    def use_page_language(self) -> str:
+        """In a preheated kernel: wait until a participant's page takes it, then show that page's language.
+
+        The apps' notebooks call it in the cell after the app: the app is built (in the room's
+        language) while the kernel waits in Voilà's pool, so a page gets it at once; a page that asked
+        for another language (``?lang=``) gets it redrawn, which takes a few hundredths of a second.
+        Elsewhere it does nothing. Returns the language shown.
+        """
+        if self._page_pending:
+            self._page_pending = False
+            self.set_language(language_from_query(wait=True))
+        return self.lang
 
     def set_language(self, lang: str):
         """Redraw the page in ``lang``, keeping the names and every answer (the old report goes)."""

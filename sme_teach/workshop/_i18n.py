@@ -25,14 +25,16 @@ import os
 from pathlib import Path
 from urllib.parse import parse_qs
 
-__all__ = ["Translator", "LANGUAGES", "DEFAULT", "DOMAIN", "LOCALE_DIR", "catalog", "language_from_query",
-           "n_"]
+__all__ = ["Translator", "LANGUAGES", "DEFAULT", "DOMAIN", "LOCALE_DIR", "ROOM_LANG_ENV", "catalog",
+           "language_from_query", "n_", "page_is_waiting", "room_language"]
 
 DOMAIN = "sme_workshop"
 LOCALE_DIR = Path(__file__).with_name("locale")
 #: Language code → its own name (what the page's language switch shows).
 LANGUAGES = {"en": "English", "bn": "বাংলা"}
 DEFAULT = "en"
+#: the room's language: what a page without ``?lang=`` shows (``make workshop WORKSHOP_LANG=bn``)
+ROOM_LANG_ENV = "SME_TEACH_WORKSHOP_LANG"
 
 _DIGITS = {"bn": str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")}
 
@@ -63,24 +65,47 @@ def catalog(lang: str) -> dict:
     return _read(path)
 
 
-def language_from_query(query: str | None = None, default: str = DEFAULT) -> str:
-    """The ``lang`` of a page address's query string (``"lang=bn"`` → ``"bn"``), else ``default``.
+def room_language() -> str:
+    """The room's language (:data:`ROOM_LANG_ENV`, English when unset or unknown).
 
-    Without ``query``, Voilà's: the ``QUERY_STRING`` it puts in the kernel's environment
-    (after :func:`voila.utils.wait_for_request` when kernels are preheated).
+    >>> import os; os.environ[ROOM_LANG_ENV] = "bn"; room_language()
+    'bn'
+    >>> os.environ[ROOM_LANG_ENV] = "xx"; room_language()
+    'en'
+    >>> del os.environ[ROOM_LANG_ENV]
+    """
+    value = os.environ.get(ROOM_LANG_ENV, "").strip().lower()
+    return value if value in LANGUAGES else DEFAULT
 
-    >>> language_from_query("lang=bn&x=1"), language_from_query("lang=xx"), language_from_query("")
+
+def page_is_waiting() -> bool:
+    """True in a kernel Voilà preheated, before a participant's page has taken it (no query string yet)."""
+    return os.environ.get("VOILA_PREHEAT", "False") != "False" and not os.environ.get("QUERY_STRING")
+
+
+def language_from_query(query: str | None = None, default: str | None = None, wait: bool = True) -> str:
+    """The ``lang`` of a page address's query string (``"lang=bn"`` → ``"bn"``), else ``default``
+    (the room's language, :func:`room_language`).
+
+    Without ``query``, Voilà's: the ``QUERY_STRING`` it puts in the kernel's environment. In a
+    preheated kernel that is only known once a page has taken the kernel; with ``wait`` this waits for
+    that page (:func:`voila.utils.get_query_string`), without it the default is returned at once.
+
+    >>> language_from_query("lang=bn&x=1"), language_from_query("lang=xx", "en"), language_from_query("", "en")
     ('bn', 'en', 'en')
     """
+    default = default or room_language()
     if query is None:
         query = os.environ.get("QUERY_STRING", "")
-        if os.environ.get("VOILA_PREHEAT", "False") != "False" and not query:
-            try:
-                from voila.utils import get_query_string
+        if page_is_waiting():
+            query = ""
+            if wait:
+                try:
+                    from voila.utils import get_query_string
 
-                query = get_query_string() or ""
-            except Exception:  # noqa: BLE001 - outside Voilà: the default language
-                query = ""
+                    query = get_query_string() or ""
+                except Exception:  # noqa: BLE001 - outside Voilà: the default language
+                    query = ""
     value = (parse_qs(str(query).lstrip("?")).get("lang") or [""])[0].strip().lower()
     return value if value in LANGUAGES else default
 
