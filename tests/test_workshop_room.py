@@ -22,7 +22,7 @@ from test_workshop_browser import WORKSHOP, voila_command
 
 pytestmark = pytest.mark.browser
 
-READY_S = 240  # the pools fill at start: 16 app builds on a busy 2-core machine
+READY_S = 240  # the pools fill at start: 42 forked kernels building their apps on a busy 2-core machine
 
 
 def _pool_total() -> int:
@@ -86,15 +86,19 @@ def test_served_config_preheats_and_culls_a_closed_page(room_server, chromium_br
     base, proc, pool, log = room_server
     kernels = _kernels(proc.pid)
     assert len(kernels) == pool, f"expected the {pool} preheated kernels before anyone opens a page, got {len(kernels)}"
-    # forking is opt-in (SME_TEACH_ROOM_ZYGOTE=1, sme_teach/room/_kernels.py): the served default spawns kernels
+    # every kernel is forked from the server's one warm zygote (sme_teach/room/_kernels.py), and speaks IPC
     zygotes = [c for c in __import__("psutil").Process(proc.pid).children()
                if "sme_teach.grading._kernels" in " ".join(c.cmdline())]
-    assert not zygotes and all(k.ppid() == proc.pid for k in kernels), "kernels should be spawned by the server"
+    assert len(zygotes) == 1 and all(k.ppid() == zygotes[0].pid for k in kernels), "kernels should be forked"
+    folder = Path(re.search(r"Storing connection files in (\S+?)\.?$", log.read_text(), re.M).group(1))
+    transports = {json.loads(f.read_text())["transport"] for f in folder.glob("kernel-*.json")}
+    assert transports == {"ipc"}, f"kernels should talk over IPC socket files, not TCP ports: {transports}"
+    assert "running over TCP without encryption" not in log.read_text()
 
     context, page, arrived, errors = _open(chromium_browser, base, "readiness_diagnostic", {"width": 1366, "height": 768})
     kernel_id = page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
     assert f"Using pre-heated kernel: {kernel_id}" in log.read_text(), "the page did not get a preheated kernel"
-    # the pool refills at once: one more kernel while the page is open
+    # the pool refills (fill_delay: 20 s after a page took a kernel): one more kernel while the page is open
     _wait(lambda: len(_kernels(proc.pid)) == pool + 1, 60, f"the pool refilled to {pool} beside the open page")
     assert not errors, errors
 

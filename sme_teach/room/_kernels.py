@@ -12,11 +12,12 @@ Configure it in Voilà's config (``course/workshop/voila.json``)::
 
     "MappingKernelManager": {"kernel_manager_class": "sme_teach.room.WorkshopKernelManager"}
 
-Forking is opt-in for now: ``SME_TEACH_ROOM_ZYGOTE=1`` turns it on; by default every kernel is
-spawned normally (``python -m ipykernel_launcher``). In a fresh-clone CI run of the served config
-some forked kernels died before replying to ``kernel_info`` (Voilà's restarter brought them back,
-but a page opened meanwhile came without its app); until that is understood a room gets the
-slower, dependable kernels, with Voilà's preheated pools and culling still on.
+Forking is on by default; ``SME_TEACH_ROOM_ZYGOTE=0`` spawns every kernel normally
+(``python -m ipykernel_launcher``). Two faults once made forked kernels of the served config fail
+(a page came without its app): ipywidgets, imported in the zygote before any kernel existed, had
+registered no comm targets (fixed in :func:`sme_teach.grading._kernels._redo_import_hooks`), and
+the kernels' TCP ports raced the server's own connections ("Address already in use": the kernel
+died before ``kernel_info``) — the room's kernels speak ZMQ over IPC socket files instead.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import os
 import uuid
 
 from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
+from traitlets import default
 
 from ..grading import _kernels as _zy
 
@@ -76,7 +78,7 @@ def warm_up() -> None:
 
 
 def _enabled() -> bool:
-    return os.environ.get(ENV_FLAG, "0").strip().lower() in ("1", "true", "yes", "on")
+    return os.environ.get(ENV_FLAG, "1").strip().lower() not in ("0", "false", "no", "off")
 
 
 class _Zygotes:
@@ -115,11 +117,21 @@ def zygote_pid() -> int | None:
 class WorkshopKernelManager(ServerKernelManager):
     """Jupyter Server's kernel manager, launching Python kernels by forking the warm zygote.
 
+    Its kernels speak ZMQ over IPC (socket files beside the connection file), not TCP.
     Everything else — connection files, activity tracking (which culling reads), interrupts,
     restarts and shutdown — is :class:`~jupyter_server.services.kernels.kernelmanager.ServerKernelManager`'s.
     A kernelspec that is not ``python -m ipykernel_launcher -f {connection_file}``, a zygote that
-    failed, or ``SME_TEACH_ROOM_ZYGOTE=0`` start the kernel as usual.
+    failed, or ``SME_TEACH_ROOM_ZYGOTE=0`` start the kernel as usual (still over IPC).
     """
+
+    @default("transport")
+    def _transport_default(self):
+        # ZMQ over Unix sockets beside the connection file, not TCP ports on 127.0.0.1: with thirty kernels
+        # the server's own connections to them use so many ephemeral ports that a port picked for the next
+        # kernel was sometimes taken before that kernel bound it ("Address already in use": the kernel
+        # died before replying to kernel_info, and its page came without its app). Nothing else on the
+        # machine can reach a socket file in the server's private connection folder either.
+        return "ipc"
 
     async def _async_pre_start_kernel(self, **kw):
         if self.provisioner is None and _enabled():
