@@ -40,6 +40,8 @@ WORKSHOP = REPO / "course" / "workshop"
 APP = "readiness_diagnostic"
 ROOMS = (10, 30)
 PAGE_TIMEOUT = 240.0
+#: a mid-range phone draws JavaScript about this many times slower than this laptop (Chromium's CPU throttling)
+PHONE_SLOWDOWN = 4.0
 GOAL_P95_S = 5.0
 #: the keys of voila.json that make the room (removed for plain Voilà)
 ROOM_KEYS = {"VoilaConfiguration": ("preheat_kernel", "default_pool_size"),
@@ -67,23 +69,29 @@ def plain_config(folder: Path) -> Path:
     return folder
 
 
-def pool_total() -> int:
-    """How many preheated kernels the workshop config keeps (all apps)."""
-    config = json.loads((WORKSHOP / "voila.json").read_text(encoding="utf-8"))
+def pool_sizes(config_dir: Path = WORKSHOP) -> dict:
+    """App notebook → how many preheated kernels ``config_dir/voila.json`` keeps for it."""
+    config = json.loads((Path(config_dir) / "voila.json").read_text(encoding="utf-8"))
+    apps = sorted(p.name for p in WORKSHOP.glob("*.ipynb"))
     if not config.get("VoilaConfiguration", {}).get("preheat_kernel"):
-        return 0
+        return {a: 0 for a in apps}
     pools = config.get("VoilaKernelManager", {}).get("kernel_pools_config")
     default = config.get("VoilaConfiguration", {}).get("default_pool_size", 1)
-    apps = sorted(p.name for p in WORKSHOP.glob("*.ipynb"))
     if not pools:
-        return default * len(apps)
-    return sum(pools.get(a, pools.get("default", {"pool_size": default})).get("pool_size", 1) for a in apps)
+        return {a: default for a in apps}
+    return {a: pools.get(a, pools.get("default", {"pool_size": default})).get("pool_size", 1) for a in apps}
+
+
+def pool_total(config_dir: Path = WORKSHOP) -> int:
+    """How many preheated kernels the config keeps (all apps)."""
+    return sum(pool_sizes(config_dir).values())
 
 
 class Server:
     """``voila course/workshop`` as the Makefile's ``workshop`` target starts it, on a free port."""
 
     def __init__(self, config_dir: Path, store: Path, log: Path):
+        self.config_dir = Path(config_dir)
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         bindir = Path(sys.executable).parent
@@ -147,7 +155,7 @@ class Server:
 
     def wait_settled(self, pool: int, timeout: float = 300):
         """Until the pool is full (every app's pool built) and the kernel count is down to it."""
-        apps = len(list(WORKSHOP.glob("*.ipynb")))
+        apps = sum(1 for size in pool_sizes(self.config_dir).values() if size > 0)
 
         def settled():
             text = self.log_path.read_text(errors="replace")
@@ -155,7 +163,30 @@ class Server:
             return (pool == 0 or filled >= apps) and self.memory()["kernels"] == pool
 
         self.wait_until(settled, timeout, f"the kernels did not settle at {pool}")
-        time.sleep(3 if pool else 1)  # the last pool kernel's app build finishing
+        self.wait_idle(timeout=120)  # "filled" is logged when a kernel has started, before its app is built
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the server and every process under it (kernels, zygote)."""
+        import psutil
+
+        total = 0.0
+        server = psutil.Process(self.proc.pid)
+        for p in [server, *server.children(recursive=True)]:
+            try:
+                t = p.cpu_times()
+                total += t.user + t.system
+            except Exception:  # noqa: BLE001 - a process that went away meanwhile
+                pass
+        return total
+
+    def wait_idle(self, timeout: float = 120, busy: float = 0.1):
+        """Until the server and its kernels use less than ``busy`` of a core (a room waiting to start)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            before = self.cpu_seconds()
+            time.sleep(1.0)
+            if self.cpu_seconds() - before < busy:
+                return
 
     def stop(self):
         if self.proc.poll() is None:
@@ -168,64 +199,79 @@ class Server:
         self._log.close()
 
 
-async def _open_room(browser, url: str, n: int):
-    """Open ``n`` pages at once; ``(seconds until each app arrived or None, contexts)``."""
+async def _open_room(server: "Server", n: int):
+    """``n`` phones open the app at once (:mod:`bench._phone`); their results (``None`` = no app)."""
+    from . import _phone
 
-    async def one(context):
-        page = await context.new_page()
-        t0 = time.perf_counter()
-        html = None
+    async def one():
         try:
-            response = await page.goto(url, wait_until="commit", timeout=PAGE_TIMEOUT * 1000)
-            await response.finished()  # the server's part: the page's HTML, with the executed app, received
-            html = time.perf_counter() - t0
-            left = PAGE_TIMEOUT * 1000 - 1000 * (time.perf_counter() - t0)
-            await page.wait_for_selector(".sme-app .sme-save button, .sme-app button.sme-save", state="visible",
-                                         timeout=max(left, 1))
-            await page.wait_for_selector(".sme-app .sme-item-cur_1 button", state="visible", timeout=max(left, 1))
-            return time.perf_counter() - t0, html
-        except Exception:  # noqa: BLE001 - timeout or a page without its app
-            return None, html
+            return await _phone.open_app(server.base, f"/voila/render/{APP}.ipynb", timeout=PAGE_TIMEOUT)
+        except Exception as exc:  # noqa: BLE001 - timeout or a page without its app: a failed page
+            return {"error": f"{type(exc).__name__}: {exc}"}
 
-    contexts = [await browser.new_context(viewport={"width": 390, "height": 844}) for _ in range(n)]
-    both = await asyncio.gather(*(one(c) for c in contexts))
-    return [b[0] for b in both], [b[1] for b in both], contexts
+    return await asyncio.gather(*(one() for _ in range(n)))
 
 
 async def _measure(server: Server, n: int, pool: int) -> dict:
+    from . import _phone
+
+    opened = await _open_room(server, n)
+    await asyncio.sleep(2)  # the refilled pool kernels start building their apps: measure after
+    memory = server.memory()
+    ok = [o for o in opened if "error" not in o]
+    await asyncio.gather(*(_phone.close_app(server.base, o) for o in ok))  # each page's unload beacon
+    t_close = time.perf_counter()
+    try:
+        await asyncio.get_running_loop().run_in_executor(None, lambda: server.wait_settled(pool, timeout=60))
+        left_after = 0
+    except TimeoutError:
+        left_after = server.memory()["kernels"] - pool
+    times = [o["app"] for o in ok]
+    html = [o["html"] for o in ok]
+    errors = sorted({o["error"] for o in opened if "error" in o})
+    return {"n": n, "arrived": len(ok), "errors": errors[:3],
+            "html_p50": float(np.percentile(html, 50)) if html else None,
+            "html_p95": float(np.percentile(html, 95)) if html else None,
+            "p50": float(np.percentile(times, 50)) if times else None,
+            "p95": float(np.percentile(times, 95)) if times else None, "max": max(times) if times else None,
+            "models": max((o["models"] for o in ok), default=None),
+            "mib_per_page": (sum(o["bytes"] for o in ok) / len(ok) / 2**20) if ok else None,
+            "pss_per_participant": memory["pss_mib"] / n, "rss_per_participant": memory["rss_mib"] / n,
+            "kernels_open": memory["kernels"], "kernels_left_after_close": left_after,
+            "close_settle_s": time.perf_counter() - t_close}
+
+
+async def _draw_one(server: Server, slowdown: float) -> float | None:
+    """Seconds until one Chromium page (390 px, CPU slowed ``slowdown`` times: a phone) shows the app."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
                                            args=CHROMIUM_ARGS)
         try:
-            times, html, contexts = await _open_room(browser, f"{server.base}/voila/render/{APP}.ipynb", n)
-            await asyncio.sleep(2)  # the refilled pool kernels start building their apps: measure after
-            memory = server.memory()
-            for c in contexts:  # closing a page sends Voilà's unload beacon: the kernel must be shut down
-                for page in c.pages:
-                    await page.close(run_before_unload=True)
-                await c.close()
+            context = await browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+            page = await context.new_page()
+            cdp = await context.new_cdp_session(page)
+            await cdp.send("Emulation.setCPUThrottlingRate", {"rate": slowdown})
+            t0 = time.perf_counter()
+            await page.goto(f"{server.base}/voila/render/{APP}.ipynb", wait_until="commit",
+                            timeout=PAGE_TIMEOUT * 1000)
+            try:
+                await page.wait_for_selector(".sme-app .sme-item-cur_1 button", state="visible",
+                                             timeout=PAGE_TIMEOUT * 1000)
+                await page.wait_for_selector(".sme-app .sme-save button, .sme-app button.sme-save",
+                                             state="visible", timeout=PAGE_TIMEOUT * 1000)
+            except Exception:  # noqa: BLE001 - no app
+                return None
+            drawn = time.perf_counter() - t0
+            await page.close(run_before_unload=True)
+            await context.close()
+            return drawn
         finally:
             await browser.close()
-    t_close = time.perf_counter()
-    try:
-        server.wait_settled(pool, timeout=60)
-        left_after = 0
-    except TimeoutError:
-        left_after = server.memory()["kernels"] - pool
-    ok = [t for t in times if t is not None]
-    served = [t for t, app in zip(html, times) if t is not None and app is not None]
-    return {"n": n, "arrived": len(ok),
-            "html_p50": float(np.percentile(served, 50)) if served else None,
-            "html_p95": float(np.percentile(served, 95)) if served else None, "p50": float(np.percentile(ok, 50)) if ok else None,
-            "p95": float(np.percentile(ok, 95)) if ok else None, "max": max(ok) if ok else None,
-            "pss_per_participant": memory["pss_mib"] / n, "rss_per_participant": memory["rss_mib"] / n,
-            "kernels_open": memory["kernels"], "kernels_left_after_close": left_after,
-            "close_settle_s": time.perf_counter() - t_close}
 
 
-def _serve_and_measure(config_dir: Path, pool: int, label: str, tmp: Path) -> list[dict]:
+def _serve_and_measure(config_dir: Path, pool: int, label: str, tmp: Path, draw: bool = False) -> list[dict]:
     server = Server(config_dir, tmp / f"store_{label}", tmp / f"voila_{label}.log")
     try:
         t0 = time.perf_counter()
@@ -236,6 +282,9 @@ def _serve_and_measure(config_dir: Path, pool: int, label: str, tmp: Path) -> li
             r = asyncio.run(_measure(server, n, pool))
             r["startup_s"] = startup
             out.append(r)
+        if draw:
+            out[0]["draw_s"] = asyncio.run(_draw_one(server, PHONE_SLOWDOWN))
+            server.wait_settled(pool, timeout=60)
         return out
     finally:
         server.stop()
@@ -256,7 +305,7 @@ def bench_room() -> list[dict]:
                  "error": "scripts/ensure_chromium.sh installs it"}]
     tmp = Path(tempfile.mkdtemp(prefix="sme_room_bench_"))
     try:
-        workshop = _serve_and_measure(WORKSHOP, pool_total(), "workshop", tmp)
+        workshop = _serve_and_measure(WORKSHOP, pool_total(WORKSHOP), "workshop", tmp, draw=True)
         plain = _serve_and_measure(plain_config(Path(tempfile.mkdtemp(dir=tmp))), 0, "plain", tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
