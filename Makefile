@@ -10,7 +10,8 @@ UV       := $(BIN)/uv
 LAB_ARGS ?=
 # JupyterLab refuses to run as root without this flag (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
-PYTEST_ARGS ?= -n 2
+# two workers; a module marked xdist_group (a module fixture that costs minutes) stays on one of them
+PYTEST_ARGS ?= -n 2 --dist loadgroup
 # branch coverage of sme_teach (config: [tool.coverage] in pyproject.toml); floors: tests/coverage_floors.json
 COV_ARGS ?= --cov --cov-report=html --cov-report=json
 MUTATE_JOBS ?= 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import functools
 import http.server
+import json
 import os
 import shutil
 import socket
@@ -105,10 +106,24 @@ def chromium_browser():
 WORKSHOP = REPO / "course" / "workshop"
 
 
-def voila_command(port: int) -> list[str]:
-    """The command `make workshop` runs (keep the two in step)."""
+def voila_command(port: int, config_dir=None) -> list[str]:
+    """The command `make workshop` runs (keep the two in step); ``config_dir`` holds its voila.json."""
     return [str(Path(sys.executable).parent / "voila"), "course/workshop", "--no-browser", f"--port={port}",
-            "--Voila.ip=127.0.0.1", "--Voila.config_file_paths=course/workshop"]
+            "--Voila.ip=127.0.0.1", f"--Voila.config_file_paths={config_dir or 'course/workshop'}"]
+
+
+def small_room_config(folder: Path, pool: int = 2) -> Path:
+    """course/workshop/voila.json with at most ``pool`` waiting kernels per app, written in ``folder``.
+
+    For the tests of the apps themselves: everything else is the served config (forked kernels, IPC,
+    culling, template); the room's 30 waiting copies are tests/test_workshop_room.py's and `make bench`'s.
+    """
+    config = json.loads((WORKSHOP / "voila.json").read_text(encoding="utf-8"))
+    for entry in config["VoilaKernelManager"]["kernel_pools_config"].values():
+        entry["pool_size"] = min(entry["pool_size"], pool)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "voila.json").write_text(json.dumps(config), encoding="utf-8")
+    return folder
 
 
 @pytest.fixture(scope="session")
@@ -125,7 +140,8 @@ def workshop_server(tmp_path_factory, test_output):
     env = dict(os.environ, SME_TEACH_WORKSHOP_DIR=str(store), JUPYTER_PATH=str(WORKSHOP / "jupyter"),
                MPLBACKEND="Agg", JUPYTER_PLATFORM_DIRS="1")
     base = f"http://127.0.0.1:{port}"
-    with serve(voila_command(port), f"{base}/voila/tree", name="voila", env=env, cwd=REPO, timeout=60,
+    config = small_room_config(tmp_path_factory.mktemp("workshop_config"))
+    with serve(voila_command(port, config), f"{base}/voila/tree", name="voila", env=env, cwd=REPO, timeout=60,
                log_path=test_output / "workshop_voila.log"):
         yield base, store
 

@@ -36,6 +36,9 @@ COURSE = REPO / "assignments"
 BIN = Path(sys.executable).parent
 IDS = ["a1_stages_networks", "a2_destinations", "a3_alliance_fsa", "a4_cluster_spillover"]
 KILLED = "a1_stages_networks"  # graded by `sme-teach grade`, killed mid-run, then resumed
+# one worker grades the whole hostile class (its module fixture takes minutes): under `make test`'s
+# --dist loadgroup the module's tests are not split between workers, which would grade it twice
+pytestmark = pytest.mark.xdist_group("hostile")
 TIMEOUT = 8  # seconds per cell: the slowest solution cell needs ~1 s idle, more on a loaded machine
 
 # case -> (status, what the reason or notes must say; None: nothing recorded)

@@ -34,7 +34,7 @@ import nbformat
 import pytest
 
 from _lab import jupyter_lab, open_notebook, serve, wait_kernel_idle
-from conftest import REPO, Recorder, free_port
+from conftest import REPO, Recorder, free_port, small_room_config, voila_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -88,8 +88,7 @@ def test_course_pages_stay_on_this_machine(chromium_browser, site_server, tmp_pa
     base_voila = f"http://127.0.0.1:{port}"
     voila_env = dict(os.environ, SME_TEACH_WORKSHOP_DIR=str(tmp_path / "answers"), MPLBACKEND="Agg",
                      JUPYTER_PATH=str(REPO / "course" / "workshop" / "jupyter"), JUPYTER_PLATFORM_DIRS="1")
-    voila_cmd = [str(BIN / "voila"), "course/workshop", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-                 "--Voila.config_file_paths=course/workshop"]  # as `make workshop` runs it
+    voila_cmd = voila_command(port, small_room_config(tmp_path / "voila_config"))  # as `make workshop` runs it
     context = chromium_browser.new_context(viewport={"width": 1280, "height": 900})
     t0 = time.monotonic()
     rec = Recorder(context)

@@ -490,7 +490,14 @@ def test_workshop_notebooks_only_import_and_display():
     for name in ["readiness_diagnostic", "alliance_planner", "destination_explorer", "spillover_game"]:
         nb = nbformat.read(REPO / "course" / "workshop" / f"{name}.ipynb", as_version=4)
         code = [c.source for c in nb.cells if c.cell_type == "code"]
-        assert len(code) == 1 and code[0].startswith("from sme_teach.workshop import"), name
+        # cell 1 builds and shows the app (in a preheated kernel, before any page asks); cell 2 follows the
+        # page's ?lang= (sme_teach.workshop.WorkshopApp.use_page_language): no other logic in the notebook
+        assert len(code) == 2, name
+        first = [line for line in code[0].splitlines() if line.strip()]
+        fn = name.split("_")[0] + "_app"
+        assert first == [f"from sme_teach.workshop import {fn}", f"app = {fn}()", "app"], (name, first)
+        second = [line for line in code[1].splitlines() if line.strip() and not line.lstrip().startswith("#")]
+        assert second == ["app.use_page_language();"], (name, second)
 
 
 def test_voila_config_hides_code_and_unrelated_extensions():

@@ -107,17 +107,6 @@ def test_a_preheated_kernel_builds_its_app_before_the_page_asks_then_follows_the
     assert app.lang == "en" and app.use_page_language() == "en"
 
 
-def test_every_workshop_notebook_builds_its_app_then_follows_the_page_language():
-    import nbformat
-
-    for path in sorted((REPO / "course" / "workshop").glob("*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        code = [c.source for c in nb.cells if c.cell_type == "code"]
-        assert len(code) == 2, path.name
-        assert "app = " in code[0] and "_app()" in code[0] and code[0].rstrip().endswith("app"), path.name
-        assert code[1].strip().endswith("app.use_page_language();"), path.name
-
-
 def _answer_all(app, value=4):
     for w in app.items.values():
         w.value = value

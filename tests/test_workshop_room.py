@@ -20,7 +20,8 @@ from _lab import serve
 from conftest import REPO, free_port
 from test_workshop_browser import WORKSHOP, voila_command
 
-pytestmark = pytest.mark.browser
+# one worker serves the room (42 waiting kernels): --dist loadgroup keeps the module's tests together
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("room")]
 
 READY_S = 240  # the pools fill at start: 42 forked kernels building their apps on a busy 2-core machine
 
