@@ -346,6 +346,19 @@ def bench_room() -> list[dict]:
             "compared_with": f"plain Voilà: {p['kernels_left_after_close']}", "ratio": None,
             "passed": w["kernels_left_after_close"] == 0,
         })
+    w0 = workshop[0]
+    rows.append({"metric": f"one phone drawing the readiness app (Chromium, 390 px, CPU slowed {PHONE_SLOWDOWN:g}×), "
+                           "page opened until its questions show", "value": None if w0.get("draw_s") is None
+                 else round(w0["draw_s"], 2), "unit": "s", "goal": "—",
+                 "compared_with": "the phone's own work: the server's part is the rows above", "ratio": None,
+                 "passed": None if w0.get("draw_s") is not None else False})
+    per_kernel = [r["pss_per_participant"] * r["n"] / r["kernels_open"] for r in workshop if r["kernels_open"]]
+    if per_kernel:
+        rows.append({"metric": f"room: memory per kernel, PSS ({workshop[-1]['kernels_open']} kernels: the open pages "
+                               "and the waiting copies; zygote shared)", "value": round(max(per_kernel), 1),
+                     "unit": "MiB", "goal": "—", "compared_with": "plain Voilà: " + ", ".join(
+                         f"{r['pss_per_participant'] * r['n'] / max(r['kernels_open'], 1):.0f} MiB" for r in plain),
+                     "ratio": None, "passed": None})
     rows.append({"metric": "room: server start until every app's pool is ready", "value": round(workshop[0]["startup_s"], 1),
                  "unit": "s", "goal": "—", "compared_with": f"plain Voilà: {plain[0]['startup_s']:.1f} s",
                  "ratio": None, "passed": None})
