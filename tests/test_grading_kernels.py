@@ -12,6 +12,26 @@ from sme_teach.grading import _kernels
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the zygote needs os.fork")
 
 
+def _in_own_loop(main) -> None:
+    """``asyncio.run(main())`` in a thread of its own: a Playwright test that ran earlier in this pytest
+    worker leaves an event loop running in the main thread, where asyncio.run() refuses to start."""
+    import threading
+
+    failure = []
+
+    def target():
+        try:
+            asyncio.run(main())
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
 async def _run(kc, code, timeout=60):
     msg_id = kc.execute(code)
     out = []
@@ -81,7 +101,7 @@ def test_forked_kernels_are_fresh_interruptible_and_watched(tmp_path):
             zygote.close()
         assert zygote._proc.returncode is not None
 
-    asyncio.run(main())
+    _in_own_loop(main)
 
 
 def test_a_forked_kernel_has_the_comm_targets_its_warm_imports_register_in_a_kernel(tmp_path):
@@ -105,7 +125,7 @@ def test_a_forked_kernel_has_the_comm_targets_its_warm_imports_register_in_a_ker
         finally:
             zygote.close()
 
-    asyncio.run(main())
+    _in_own_loop(main)
 
 
 def test_a_forked_kernel_is_watched_through_a_descriptor_numbered_past_1024(tmp_path):
@@ -154,4 +174,4 @@ def test_fallback_spawns_normally(monkeypatch):
         finally:
             await km.shutdown_kernel(now=True)
 
-    asyncio.run(main())
+    _in_own_loop(main)
