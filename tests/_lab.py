@@ -187,14 +187,29 @@ def run_all_cells(page, *, timeout_ms: int = 180_000, attempts: int = 3):
                 raise
             wait_kernel_idle(page, timeout_ms=timeout_ms)
     # every code cell has an execution count once it has run
-    try:
-        page.wait_for_function(
-            """() => {
+    finished = """() => {
                 const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')];
                 return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-            }""",
-            timeout=timeout_ms,
-        )
+            }"""
+    idle_unrun = """() => {
+                const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')];
+                const ind = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator');
+                return prompts.some(p => p.textContent.trim() === '[ ]:') && !prompts.some(p => /\\[\\*\\]/.test(p.textContent))
+                    && !!ind && /idle/i.test(ind.getAttribute('data-status') || ind.title || '');
+            }"""
+    try:
+        try:
+            page.wait_for_function(finished, timeout=timeout_ms)
+        except Exception:
+            # seen once under load: the run started, then every prompt was blank again with the kernel idle (the
+            # kernel connection was re-made); a student presses Run All again — here once
+            if not page.evaluate(idle_unrun):
+                raise
+            print("run_all_cells: cells were left unrun with the kernel idle; pressing Run All again")
+            page.click(".jp-NotebookPanel .jp-Notebook")
+            page.click("#jp-MainMenu >> text=Run")
+            page.click(".lm-Menu-content >> text=Run All Cells")
+            page.wait_for_function(finished, timeout=timeout_ms)
     except Exception as exc:  # say which cells never finished and what the kernel reports
         state = page.evaluate("""() => ({
             prompts: [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')]

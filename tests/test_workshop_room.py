@@ -96,21 +96,23 @@ def test_served_config_preheats_and_culls_a_closed_page(room_server, chromium_br
     assert transports == {"ipc"}, f"kernels should talk over IPC socket files, not TCP ports: {transports}"
     assert "running over TCP without encryption" not in log.read_text()
 
+    waiting = {f.name[len("kernel-"):-len(".json")] for f in folder.glob("kernel-*.json")}  # before any page
     context, page, arrived, errors = _open(chromium_browser, base, "readiness_diagnostic", {"width": 1366, "height": 768})
     kernel_id = page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
-    assert f"Using pre-heated kernel: {kernel_id}" in log.read_text(), "the page did not get a preheated kernel"
+    # the page got one of the kernels that were waiting before it asked (not one started for it)
+    assert kernel_id in waiting, f"the page did not get a preheated kernel: {kernel_id} was not among the {len(waiting)}"
     # the pool refills (fill_delay: 20 s after a page took a kernel): one more kernel while the page is open
-    _wait(lambda: len(_kernels(proc.pid)) == pool + 1, 60, f"the pool refilled to {pool} beside the open page")
+    _wait(lambda: len(_kernels(proc.pid)) == pool + 1, 120, f"the pool refilled to {pool} beside the open page")
     assert not errors, errors
 
     page.close(run_before_unload=True)  # closing (or reloading) the page sends Voilà's shutdown beacon
     context.close()
     t0 = time.monotonic()
-    _wait(lambda: len(_kernels(proc.pid)) == pool, 30, "the closed page's kernel was shut down")
+    _wait(lambda: len(_kernels(proc.pid)) == pool, 60, "the closed page's kernel was shut down")
     culled = time.monotonic() - t0
     text = log.read_text()
     assert "403 POST /voila/api/shutdown" not in text, "the unload beacon was refused (no _xsrf cookie)"
-    assert f"Kernel shutdown: {kernel_id}" in text
+    _wait(lambda: not (folder / f"kernel-{kernel_id}.json").exists(), 60, "the closed page's kernel files removed")
     (test_output / "workshop_room.json").write_text(json.dumps(
         {"first_app_arrival_s": round(arrived, 2), "kernel_gone_after_close_s": round(culled, 2), "pool": pool}))
     print(f"  app arrived after {arrived:.2f} s; kernel shut down {culled:.2f} s after the page closed")
